@@ -1,0 +1,203 @@
+package org.unicon.core.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.unicon.containerizer.Containerizer;
+import org.unicon.isolator.Isolator;
+import org.unicon.launcher.Launcher;
+import org.unicon.provisioner.ProvisionerBackend;
+import org.unicon.store.ImageStore;
+
+/**
+ * Registers the {@link Containerizer} and feeds it the plugin services as they come and go.
+ * Settings that affect new launches change live. The work and runtime directories hold the
+ * state of running containers, so a change to them is refused while the agent runs (the
+ * previous configuration stays in force) and takes effect at the next start.
+ */
+@Component(service = Containerizer.class, configurationPid = ContainerizerComponent.PID, immediate = true)
+@Designate(ocd = ContainerizerComponent.Config.class)
+public final class ContainerizerComponent extends ForwardingContainerizer {
+    public static final String PID = "unicon.agent";
+
+    @ObjectClassDefinition(name = "Unicon agent", description = "The containerizer's settings (Mesos agent flag names)")
+    public @interface Config {
+        @AttributeDefinition(description = "Where sandboxes, provisioned root filesystems and images live")
+        String work_dir() default "/var/lib/unicon";
+
+        @AttributeDefinition(description = "Where container checkpoints live; cleared by a reboot (tmpfs)")
+        String runtime_dir() default "/run/unicon";
+
+        @AttributeDefinition(description = "Comma-separated isolator names, e.g. cgroups/cpu,cgroups/mem; empty for none")
+        String isolation() default "";
+
+        @AttributeDefinition(description = "The launcher that creates container processes: posix or linux")
+        String launcher() default "posix";
+
+        @AttributeDefinition(description = "Comma-separated image types the agent accepts: DOCKER, APPC; empty for none")
+        String image_providers() default "";
+
+        @AttributeDefinition(description = "Where the sandbox appears inside containers that have an image")
+        String sandbox_directory() default "/mnt/mesos/sandbox";
+    }
+
+    private final PluginRegistry plugins = new PluginRegistry();
+    private final ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
+    private volatile Config config;
+
+    @Activate
+    void activate(Config config) throws IOException {
+        AgentSettings settings = settings(config);
+        ContainerizerCore core = new ContainerizerCore(
+                new Paths(Path.of(config.work_dir()), Path.of(config.runtime_dir())), plugins, settings, executor);
+        new Recovery(core).run();
+        this.config = config;
+        delegate(core);
+    }
+
+    @Modified
+    void modified(Config next) {
+        AgentSettings settings = settings(next);
+        Config current = config;
+        if (!next.work_dir().equals(current.work_dir()) || !next.runtime_dir().equals(current.runtime_dir())) {
+            throw new IllegalArgumentException("unicon.agent: work_dir and runtime_dir cannot change while the agent"
+                    + " runs (they hold the running containers' state); still using work_dir=" + current.work_dir()
+                    + " runtime_dir=" + current.runtime_dir() + " until the agent restarts");
+        }
+        delegate().settings(settings);
+        config = next;
+    }
+
+    @Deactivate
+    void deactivate() {
+        executor.shutdownNow();
+    }
+
+    /** Validates a configuration; a bad one is refused and the previous one stays in force. */
+    static AgentSettings settings(Config config) {
+        requireAbsolute("work_dir", config.work_dir());
+        requireAbsolute("runtime_dir", config.runtime_dir());
+        requireAbsolute("sandbox_directory", config.sandbox_directory());
+        if (config.launcher().isBlank()) {
+            throw new IllegalArgumentException("unicon.agent: launcher is empty; name a launcher such as posix");
+        }
+        List<String> providers = AgentSettings.list(config.image_providers());
+        List<String> normalised = new ArrayList<>();
+        for (String provider : providers) {
+            String upper = provider.toUpperCase(java.util.Locale.ROOT);
+            if (!upper.equals("DOCKER") && !upper.equals("APPC")) {
+                throw new IllegalArgumentException("unicon.agent: image_providers has '" + provider
+                        + "'; the image types are DOCKER and APPC");
+            }
+            normalised.add(upper);
+        }
+        return new AgentSettings(AgentSettings.list(config.isolation()), config.launcher().trim(), normalised,
+                config.sandbox_directory());
+    }
+
+    private static void requireAbsolute(String key, String value) {
+        if (value == null || !Path.of(value).isAbsolute()) {
+            throw new IllegalArgumentException("unicon.agent: " + key + " must be an absolute path, not '" + value + "'");
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addIsolator(Isolator isolator, ServiceReference<Isolator> ref) {
+        plugins.isolators.add(plugin(isolator, ref, Isolator.NAME, Isolator.VERSION, Isolator.REQUIRES));
+    }
+
+    void removeIsolator(Isolator isolator) {
+        plugins.isolators.remove(isolator);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addLauncher(Launcher launcher, ServiceReference<Launcher> ref) {
+        plugins.launchers.add(plugin(launcher, ref, Launcher.NAME, null, null));
+    }
+
+    void removeLauncher(Launcher launcher) {
+        plugins.launchers.remove(launcher);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addStore(ImageStore store, ServiceReference<ImageStore> ref) {
+        plugins.stores.add(plugin(store, ref, ImageStore.TYPE, null, null));
+    }
+
+    void removeStore(ImageStore store) {
+        plugins.stores.remove(store);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addBackend(ProvisionerBackend backend, ServiceReference<ProvisionerBackend> ref) {
+        plugins.backends.add(plugin(backend, ref, ProvisionerBackend.NAME, null, null));
+    }
+
+    void removeBackend(ProvisionerBackend backend) {
+        plugins.backends.remove(backend);
+    }
+
+    private static <T> Plugin<T> plugin(T service, ServiceReference<T> ref, String nameKey, String versionKey,
+            String requiresKey) {
+        Bundle bundle = ref.getBundle();
+        String bundleVersion = bundle == null ? "" : bundle.getVersion().toString();
+        Object name = ref.getProperty(nameKey);
+        Object version = versionKey == null ? null : ref.getProperty(versionKey);
+        List<String> requires = requiresKey == null ? List.of() : strings(ref.getProperty(requiresKey));
+        Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
+        long serviceId = (Long) ref.getProperty(Constants.SERVICE_ID);
+        long rank = (ranking instanceof Integer r ? -((long) r << 32) : 0) + serviceId;
+        return new Plugin<>(name == null ? "(unnamed " + service.getClass().getName() + ")" : name.toString(),
+                service, bundle == null ? "" : bundle.getSymbolicName(), bundleVersion,
+                version == null ? bundleVersion : version.toString(), requires, rank);
+    }
+
+    private static List<String> strings(Object value) {
+        if (value instanceof String s) {
+            return AgentSettings.list(s);
+        }
+        if (value instanceof String[] array) {
+            return List.of(array);
+        }
+        if (value instanceof Iterable<?> iterable) {
+            List<String> out = new ArrayList<>();
+            iterable.forEach(v -> out.add(v.toString()));
+            return out;
+        }
+        return List.of();
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "unicon-containerizer-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+}

@@ -1,0 +1,303 @@
+package org.unicon.core.internal;
+
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+import org.unicon.containerizer.Containerizer;
+import org.unicon.containerizer.ContainerizerException;
+import org.unicon.containerizer.ContainerizerException.Kind;
+import org.unicon.isolator.Isolator;
+import org.unicon.launcher.Launcher;
+import org.unicon.model.ContainerID;
+import org.unicon.model.ContainerState;
+import org.unicon.model.ContainerStatus;
+import org.unicon.model.ContainerTermination;
+import org.unicon.model.PluginInfo;
+import org.unicon.model.Resource;
+import org.unicon.model.ResourceStatistics;
+import org.unicon.model.Value;
+import org.unicon.model.agent.Call;
+import org.unicon.model.agent.Response;
+
+/**
+ * The containerizer: keeps every container's state and drives launches, kills and destroys
+ * through the plugins in {@link PluginRegistry}. Plain Java; the DS component only wires it.
+ */
+public final class ContainerizerCore implements Containerizer {
+    private static final System.Logger LOG = System.getLogger(ContainerizerCore.class.getName());
+
+    private final Paths paths;
+    private final CheckpointStore checkpoints = new CheckpointStore();
+    private final PluginRegistry plugins;
+    private final ExecutorService executor;
+    private final Map<String, Container> containers = new ConcurrentHashMap<>();
+    private volatile AgentSettings settings;
+
+    public ContainerizerCore(Paths paths, PluginRegistry plugins, AgentSettings settings, ExecutorService executor) {
+        this.paths = paths;
+        this.plugins = plugins;
+        this.settings = settings;
+        this.executor = executor;
+    }
+
+    Paths paths() {
+        return paths;
+    }
+
+    CheckpointStore checkpoints() {
+        return checkpoints;
+    }
+
+    PluginRegistry registry() {
+        return plugins;
+    }
+
+    ExecutorService executor() {
+        return executor;
+    }
+
+    AgentSettings settings() {
+        return settings;
+    }
+
+    Map<String, Container> table() {
+        return containers;
+    }
+
+    /** New settings apply to launches from now on; running containers keep what they had. */
+    void settings(AgentSettings next) {
+        settings = next;
+    }
+
+    @Override
+    public LaunchResult launch(Call.LaunchContainer request) throws ContainerizerException {
+        String name = ContainerIds.validate(request.getContainerId());
+        LaunchValidation.validate(request);
+        LaunchPipeline.Plan plan = new LaunchPlanner(plugins, settings, paths).plan(request);
+        Container container = new Container(request.getContainerId(), ContainerState.PROVISIONING);
+        if (containers.putIfAbsent(name, container) != null) {
+            return LaunchResult.ALREADY_LAUNCHED;
+        }
+        LOG.log(Level.INFO, "container {0}: launching with launcher {1} and isolators {2}", name,
+                plan.launcher().name(), plan.isolators().stream().map(Plugin::name).toList());
+        Exception failure = null;
+        synchronized (container.lifecycle) {
+            try {
+                new LaunchPipeline(this, container, request, plan).run();
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+        if (failure == null) {
+            LOG.log(Level.INFO, "container {0}: running, pid {1}", name, container.pid);
+            return LaunchResult.LAUNCHED;
+        }
+        String message = "failed to launch container '" + name + "': " + failure.getMessage();
+        LOG.log(Level.WARNING, message);
+        synchronized (container) {
+            container.launchFailed = true;
+            if (container.destroyMessage == null) {
+                container.destroyMessage = message;
+            }
+        }
+        destroy(container).join();
+        throw new ContainerizerException(Kind.FAILED, message, failure);
+    }
+
+    /** Hooks the end of a running container: its command's exit, and every isolator's limits. */
+    void watch(Container container, List<Plugin<Isolator>> isolators, Launcher launcher) {
+        for (Plugin<Isolator> isolator : isolators) {
+            isolator.service().watch(container.id).thenAccept(limitation -> {
+                LOG.log(Level.WARNING, "container {0}: isolator {1} reports a limitation: {2}", container.name,
+                        isolator.name(), limitation.getMessage());
+                synchronized (container) {
+                    if (container.limitation == null) {
+                        container.limitation = limitation;
+                    }
+                }
+                destroy(container);
+            });
+        }
+        launcher.exit(container.id).whenComplete((status, error) -> destroy(container));
+    }
+
+    @Override
+    public Optional<CompletionStage<ContainerTermination>> wait(ContainerID id) {
+        Container container = containers.get(id.getValue());
+        return container == null ? Optional.empty() : Optional.of(container.termination.copy());
+    }
+
+    @Override
+    public boolean kill(ContainerID id, int signal) throws ContainerizerException {
+        Container container = containers.get(ContainerIds.validate(id));
+        if (container == null || container.terminated()) {
+            return false;
+        }
+        Plugin<Launcher> launcher;
+        synchronized (container) {
+            container.killRequested = true;
+            launcher = container.state == ContainerState.RUNNING && signal != WaitStatus.SIGKILL
+                    ? launcherOf(container).orElse(null) : null;
+        }
+        if (launcher == null) {
+            LOG.log(Level.INFO, "container {0}: destroying on kill with signal {1}", container.name, signal);
+            destroy(container);
+            return true;
+        }
+        LOG.log(Level.INFO, "container {0}: sending signal {1}", container.name, signal);
+        try {
+            launcher.service().kill(id, signal);
+        } catch (Exception e) {
+            throw new ContainerizerException(Kind.FAILED, "could not send signal " + signal + " to container '"
+                    + container.name + "': " + e.getMessage(), e);
+        }
+        return true;
+    }
+
+    @Override
+    public Optional<CompletionStage<ContainerTermination>> destroy(ContainerID id) {
+        Container container = containers.get(id.getValue());
+        return container == null ? Optional.empty() : Optional.of(destroy(container).copy());
+    }
+
+    /** Destroys the container once; later calls share the first one's termination. */
+    CompletableFuture<ContainerTermination> destroy(Container container) {
+        synchronized (container) {
+            if (container.destroying == null) {
+                container.destroying = container.termination;
+                executor.execute(() -> new Destruction(this, container).run());
+            }
+            return container.termination;
+        }
+    }
+
+    @Override
+    public void remove(ContainerID id) throws ContainerizerException {
+        String name = ContainerIds.validate(id);
+        Container container = known(name);
+        if (!container.terminated()) {
+            throw new ContainerizerException(Kind.CONFLICT, "container '" + name + "' is "
+                    + container.state().name().toLowerCase() + "; kill it before removing it");
+        }
+        try {
+            Trees.delete(paths.runtime(name));
+            Trees.delete(paths.sandbox(name));
+        } catch (java.io.IOException e) {
+            throw new ContainerizerException(Kind.FAILED, "could not remove container '" + name + "': "
+                    + e.getMessage(), e);
+        }
+        containers.remove(name, container);
+        LOG.log(Level.INFO, "container {0}: removed", name);
+    }
+
+    @Override
+    public void update(ContainerID id, List<Resource> resources, Map<String, Value.Scalar> limits)
+            throws ContainerizerException {
+        Container container = running(id);
+        for (Plugin<Isolator> isolator : isolatorsOf(container)) {
+            try {
+                isolator.service().update(id, resources, limits);
+            } catch (Exception e) {
+                throw new ContainerizerException(Kind.FAILED, "isolator '" + isolator.name()
+                        + "' could not update container '" + container.name + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public ResourceStatistics usage(ContainerID id) throws ContainerizerException {
+        Container container = running(id);
+        ResourceStatistics.Builder usage = ResourceStatistics.newBuilder();
+        for (Plugin<Isolator> isolator : isolatorsOf(container)) {
+            try {
+                usage.mergeFrom(isolator.service().usage(id));
+            } catch (Exception e) {
+                throw new ContainerizerException(Kind.FAILED, "isolator '" + isolator.name()
+                        + "' could not read the usage of container '" + container.name + "': " + e.getMessage(), e);
+            }
+        }
+        return usage.setTimestamp(System.currentTimeMillis() / 1000.0).build();
+    }
+
+    @Override
+    public ContainerStatus status(ContainerID id) throws ContainerizerException {
+        Container container = known(ContainerIds.validate(id));
+        ContainerStatus.Builder status = ContainerStatus.newBuilder().setContainerId(container.id);
+        if (container.terminated()) {
+            return status.build();
+        }
+        try {
+            Optional<Plugin<Launcher>> launcher = launcherOf(container);
+            if (launcher.isPresent() && container.pid != null) {
+                status.mergeFrom(launcher.get().service().status(id));
+            }
+            for (Plugin<Isolator> isolator : isolatorsOf(container)) {
+                status.mergeFrom(isolator.service().status(id));
+            }
+        } catch (Exception e) {
+            throw new ContainerizerException(Kind.FAILED, "could not read the status of container '"
+                    + container.name + "': " + e.getMessage(), e);
+        }
+        return status.setContainerId(container.id).build();
+    }
+
+    @Override
+    public List<Response.GetContainers.Container> containers() {
+        List<Container> all = new ArrayList<>(containers.values());
+        all.sort(Comparator.comparing(c -> c.name));
+        List<Response.GetContainers.Container> out = new ArrayList<>();
+        for (Container container : all) {
+            out.add(ContainerViews.describe(this, container));
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<Path> sandbox(ContainerID id) {
+        Container container = containers.get(id.getValue());
+        return container == null ? Optional.empty() : Optional.of(paths.sandbox(container.name));
+    }
+
+    @Override
+    public List<PluginInfo> plugins() {
+        return PluginReport.describe(plugins, settings);
+    }
+
+    Optional<Plugin<Launcher>> launcherOf(Container container) {
+        return container.checkpoint == null ? Optional.empty()
+                : plugins.launchers.get(container.checkpoint.getLauncher().getName());
+    }
+
+    /** The isolators this container was prepared with that are registered now, in prepare order. */
+    List<Plugin<Isolator>> isolatorsOf(Container container) {
+        List<Plugin<Isolator>> out = new ArrayList<>();
+        container.isolators().forEach(ref -> plugins.isolators.get(ref.getName()).ifPresent(out::add));
+        return out;
+    }
+
+    private Container known(String name) throws ContainerizerException {
+        Container container = containers.get(name);
+        if (container == null) {
+            throw new ContainerizerException(Kind.NOT_FOUND, "container '" + name + "' is unknown");
+        }
+        return container;
+    }
+
+    private Container running(ContainerID id) throws ContainerizerException {
+        Container container = known(ContainerIds.validate(id));
+        if (container.state() != ContainerState.RUNNING) {
+            throw new ContainerizerException(Kind.CONFLICT, "container '" + container.name + "' is "
+                    + container.state().name().toLowerCase() + ", not running");
+        }
+        return container;
+    }
+}

@@ -1,0 +1,170 @@
+package org.unicon.core.internal;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.unicon.isolator.Isolator;
+import org.unicon.launcher.Launcher;
+import org.unicon.model.ContainerCheckpoint;
+import org.unicon.model.ContainerState;
+import org.unicon.model.ContainerTermination;
+import org.unicon.model.TaskState;
+import org.unicon.model.TaskStatus;
+import org.unicon.provisioner.ProvisionerBackend;
+
+/**
+ * Tears one container down, in Mesos's order: kill every process → reap the exit status →
+ * isolators' cleanup in reverse prepare order (continuing past failures) → destroy the rootfs →
+ * checkpoint the termination → drop the rest of the runtime state. Runs once per container,
+ * after any launch step in progress has finished.
+ */
+final class Destruction {
+    private static final System.Logger LOG = System.getLogger(Destruction.class.getName());
+    /** How long a launcher may take to report the exit status after destroying the container. */
+    private static final long EXIT_TIMEOUT_SECONDS = 60;
+
+    private final ContainerizerCore core;
+    private final Container container;
+    private final List<String> errors = new ArrayList<>();
+
+    Destruction(ContainerizerCore core, Container container) {
+        this.core = core;
+        this.container = container;
+    }
+
+    void run() {
+        synchronized (container.lifecycle) {
+            ContainerTermination termination;
+            try {
+                container.state(ContainerState.DESTROYING);
+                Integer status = killAndReap();
+                cleanupIsolators();
+                destroyRootfs();
+                termination = termination(status);
+                core.checkpoints().write(core.paths().termination(container.name), termination);
+                dropRuntimeState();
+            } catch (Exception | Error e) {
+                errors.add("destroy failed: " + e);
+                termination = termination(null);
+            }
+            container.state(ContainerState.TERMINATED);
+            LOG.log(errors.isEmpty() ? Level.INFO : Level.WARNING, "container {0}: terminated: {1}",
+                    container.name, termination.getMessage());
+            container.termination.complete(termination);
+        }
+    }
+
+    private Integer killAndReap() throws InterruptedException {
+        if (container.pid == null) {
+            return null;
+        }
+        Optional<Plugin<Launcher>> launcher = core.launcherOf(container);
+        if (launcher.isEmpty()) {
+            errors.add("launcher '" + container.checkpoint.getLauncher().getName()
+                    + "' is not installed, so the container's processes could not be killed");
+            return null;
+        }
+        try {
+            launcher.get().service().destroy(container.id);
+            return launcher.get().service().exit(container.id).toCompletableFuture()
+                    .get(EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            errors.add("launcher '" + launcher.get().name() + "' failed: " + rootMessage(e));
+            return null;
+        }
+    }
+
+    private void cleanupIsolators() {
+        List<ContainerCheckpoint.Plugin> prepared = new ArrayList<>(container.isolators());
+        java.util.Collections.reverse(prepared);
+        for (ContainerCheckpoint.Plugin ref : prepared) {
+            Optional<Plugin<Isolator>> isolator = core.registry().isolators.get(ref.getName());
+            if (isolator.isEmpty()) {
+                errors.add("isolator '" + ref.getName() + "' is not installed, so it could not clean up");
+                continue;
+            }
+            try {
+                isolator.get().service().cleanup(container.id);
+            } catch (Exception e) {
+                errors.add("isolator '" + ref.getName() + "' failed to clean up: " + rootMessage(e));
+            }
+        }
+    }
+
+    private void destroyRootfs() {
+        if (!container.rootfsProvisioned || container.checkpoint == null || !container.checkpoint.hasBackend()) {
+            return;
+        }
+        String name = container.checkpoint.getBackend().getName();
+        Optional<Plugin<ProvisionerBackend>> backend = core.registry().backends.get(name);
+        if (backend.isEmpty()) {
+            errors.add("backend '" + name + "' is not installed, so the rootfs could not be destroyed");
+            return;
+        }
+        try {
+            backend.get().service().destroy(core.paths().rootfs(container.name));
+            Trees.delete(core.paths().provisionerContainer(container.name));
+        } catch (Exception e) {
+            errors.add("backend '" + name + "' failed to destroy the rootfs: " + rootMessage(e));
+        }
+    }
+
+    /** Keeps `container`, `config` and `termination`: what `ps` and `wait` need until removal. */
+    private void dropRuntimeState() throws IOException {
+        Paths paths = core.paths();
+        Trees.delete(paths.launcherDir(container.name));
+        Trees.delete(paths.isolatorCheckpoints(container.name));
+        java.nio.file.Files.deleteIfExists(paths.launchInfo(container.name));
+        java.nio.file.Files.deleteIfExists(paths.pid(container.name));
+    }
+
+    private ContainerTermination termination(Integer status) {
+        ContainerTermination.Builder t = ContainerTermination.newBuilder();
+        String message;
+        synchronized (container) {
+            if (status != null) {
+                t.setStatus(status);
+            }
+            if (container.limitation != null) {
+                t.setState(TaskState.TASK_FAILED)
+                        .addAllLimitedResources(container.limitation.getResourcesList());
+                if (container.limitation.hasReason()) {
+                    t.setReason(container.limitation.getReason());
+                }
+                message = container.limitation.getMessage();
+            } else if (container.launchFailed) {
+                t.setState(TaskState.TASK_FAILED).setReason(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
+                message = container.destroyMessage;
+            } else if (container.killRequested) {
+                t.setState(TaskState.TASK_KILLED);
+                message = "killed" + (status == null ? "" : "; the command " + WaitStatus.describe(status));
+            } else if (status != null) {
+                boolean success = WaitStatus.exited(status) && WaitStatus.exitCode(status) == 0;
+                t.setState(success ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED);
+                message = "the command " + WaitStatus.describe(status);
+            } else {
+                t.setState(TaskState.TASK_FAILED);
+                message = container.destroyMessage != null ? container.destroyMessage : "destroyed";
+            }
+        }
+        if (!errors.isEmpty()) {
+            message = message + " (" + String.join("; ", errors) + ")";
+        }
+        return t.setMessage(message).build();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while ((cause instanceof java.util.concurrent.ExecutionException
+                || cause instanceof java.util.concurrent.CompletionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    }
+}

@@ -1,0 +1,227 @@
+package org.unicon.core.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.unicon.containerizer.ContainerizerException;
+import org.unicon.containerizer.ContainerizerException.Kind;
+import org.unicon.isolator.ContextKey;
+import org.unicon.isolator.Isolator;
+import org.unicon.launcher.LaunchRequest;
+import org.unicon.launcher.Launcher;
+import org.unicon.model.CommandInfo;
+import org.unicon.model.ContainerCheckpoint;
+import org.unicon.model.ContainerConfig;
+import org.unicon.model.ContainerID;
+import org.unicon.model.ContainerLaunchInfo;
+import org.unicon.model.ContainerState;
+import org.unicon.model.Environment;
+import org.unicon.model.Image;
+import org.unicon.model.agent.Call;
+import org.unicon.provisioner.ProvisionerBackend;
+import org.unicon.store.ImageStore;
+import org.unicon.store.StoredImage;
+
+/**
+ * The steps of one launch, in Mesos's order: provision → checkpoint config → prepare (graph
+ * order) → merge → checkpoint launch info → create paused → checkpoint pid → isolate (in
+ * parallel) → start. Every state change is checkpointed before it is acted on.
+ */
+final class LaunchPipeline {
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /** Everything a launch needs, resolved before anything is created. */
+    record Plan(Plugin<Launcher> launcher, List<Plugin<Isolator>> isolators,
+            Optional<Plugin<ImageStore>> store, Optional<Plugin<ProvisionerBackend>> backend) {}
+
+    private record Request(ContainerID containerId, ContainerLaunchInfo launchInfo, Path sandbox,
+            Path stdout, Path stderr, Path directory) implements LaunchRequest {}
+
+    private final ContainerizerCore core;
+    private final Container container;
+    private final Call.LaunchContainer request;
+    private final Plan plan;
+
+    LaunchPipeline(ContainerizerCore core, Container container, Call.LaunchContainer request, Plan plan) {
+        this.core = core;
+        this.container = container;
+        this.request = request;
+        this.plan = plan;
+    }
+
+    void run() throws Exception {
+        String name = container.name;
+        Paths paths = core.paths();
+        ContainerCheckpoint.Builder record = ContainerCheckpoint.newBuilder()
+                .setContainerId(container.id)
+                .setLauncher(ref(plan.launcher()))
+                .setCreatedMillis(System.currentTimeMillis());
+        plan.isolators().forEach(i -> record.addIsolators(ref(i)));
+        plan.backend().ifPresent(b -> record.setBackend(ref(b)));
+        synchronized (container) {
+            container.checkpoint = record.build();
+        }
+        core.checkpoints().write(paths.containerCheckpoint(name), container.checkpoint);
+
+        Files.createDirectories(paths.sandbox(name));
+        touch(paths.stdout(name));
+        touch(paths.stderr(name));
+
+        ContainerConfig.Builder config = ContainerConfig.newBuilder()
+                .setDirectory(paths.sandbox(name).toString())
+                .setCommandInfo(request.getCommand())
+                .addAllResources(request.getResourcesList())
+                .putAllLimits(request.getLimitsMap());
+        if (request.hasContainer()) {
+            config.setContainerInfo(request.getContainer());
+        }
+        if (request.getCommand().hasUser()) {
+            config.setUser(request.getCommand().getUser());
+        }
+        if (plan.store().isPresent()) {
+            config.setRootfs(provision(plan.store().get(), plan.backend().orElseThrow()).toString());
+        }
+        ContainerConfig finalConfig = config.build();
+        synchronized (container) {
+            container.config = finalConfig;
+        }
+        core.checkpoints().write(paths.config(name), finalConfig);
+        abortIfDestroyed();
+
+        container.state(ContainerState.PREPARING);
+        LaunchInfoMerger merger = new LaunchInfoMerger();
+        Map<ContextKey<?>, Object> shared = new ConcurrentHashMap<>();
+        for (Plugin<Isolator> isolator : plan.isolators()) {
+            IsolatorContext context = new IsolatorContext(container.id, finalConfig, paths, core.checkpoints(),
+                    isolator, shared);
+            Optional<ContainerLaunchInfo> contribution;
+            try {
+                contribution = isolator.service().prepare(context);
+            } catch (Exception e) {
+                throw new IllegalStateException("isolator '" + isolator.name() + "' failed to prepare: " + e.getMessage(), e);
+            }
+            contribution.ifPresent(info -> merger.add(isolator.name(), info));
+            abortIfDestroyed();
+        }
+        ContainerLaunchInfo launchInfo = finish(merger, finalConfig);
+        core.checkpoints().write(paths.launchInfo(name), launchInfo);
+
+        container.state(ContainerState.ISOLATING);
+        Files.createDirectories(paths.launcherDir(name));
+        Launcher launcher = plan.launcher().service();
+        long pid = launcher.create(new Request(container.id, launchInfo, paths.sandbox(name),
+                paths.stdout(name), paths.stderr(name), paths.launcherDir(name)));
+        synchronized (container) {
+            container.pid = pid;
+        }
+        core.checkpoints().writeText(paths.pid(name), Long.toString(pid));
+        isolate(pid);
+        abortIfDestroyed();
+
+        container.state(ContainerState.FETCHING);
+        launcher.start(container.id);
+        container.state(ContainerState.RUNNING);
+        core.watch(container, plan.isolators(), launcher);
+    }
+
+    private Path provision(Plugin<ImageStore> store, Plugin<ProvisionerBackend> backend) throws Exception {
+        Image image = request.getContainer().getMesos().getImage();
+        StoredImage stored;
+        try {
+            stored = store.service().get(image);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not get image " + Images.describe(image) + ": " + e.getMessage(), e);
+        }
+        Path rootfs = core.paths().rootfs(container.name);
+        Files.createDirectories(rootfs);
+        synchronized (container) {
+            container.rootfsProvisioned = true;
+        }
+        try {
+            backend.service().provision(stored.layers(), rootfs);
+        } catch (Exception e) {
+            throw new IllegalStateException("backend '" + backend.name() + "' could not provision the rootfs: "
+                    + e.getMessage(), e);
+        }
+        return rootfs;
+    }
+
+    /** The launch info the launcher gets: the merge plus what only the core decides. */
+    private ContainerLaunchInfo finish(LaunchInfoMerger merger, ContainerConfig config) {
+        ContainerLaunchInfo.Builder info = merger.result();
+        boolean hasRootfs = config.hasRootfs();
+        String sandbox = hasRootfs ? core.settings().sandboxDirectory() : config.getDirectory();
+        if (hasRootfs) {
+            info.setRootfs(config.getRootfs());
+            if (!info.hasWorkingDirectory()) {
+                info.setWorkingDirectory(sandbox);
+            }
+        } else {
+            // Without a rootfs the command runs in the host sandbox, whatever an isolator says.
+            info.setWorkingDirectory(config.getDirectory());
+        }
+        if (config.hasUser()) {
+            info.setUser(config.getUser());
+        }
+        CommandInfo command = info.hasCommand() ? info.getCommand() : config.getCommandInfo();
+        info.setCommand(command.toBuilder().clearEnvironment().clearUris().clearUser());
+
+        Map<String, String> environment = new java.util.LinkedHashMap<>();
+        environment.put("PATH", DEFAULT_PATH);
+        environment.put("MESOS_SANDBOX", sandbox);
+        for (Environment.Variable variable : merger.environment()) {
+            environment.put(variable.getName(), variable.getValue());
+        }
+        for (Environment.Variable variable : config.getCommandInfo().getEnvironment().getVariablesList()) {
+            environment.put(variable.getName(), variable.getValue());
+        }
+        Environment.Builder env = Environment.newBuilder();
+        environment.forEach((k, v) -> env.addVariables(Environment.Variable.newBuilder().setName(k).setValue(v)));
+        return info.setEnvironment(env).build();
+    }
+
+    private void isolate(long pid) throws Exception {
+        List<CompletableFuture<Void>> isolations = new ArrayList<>();
+        for (Plugin<Isolator> isolator : plan.isolators()) {
+            isolations.add(CompletableFuture.runAsync(() -> {
+                try {
+                    isolator.service().isolate(container.id, pid);
+                } catch (Exception e) {
+                    throw new CompletionException(new IllegalStateException("isolator '" + isolator.name()
+                            + "' failed to isolate pid " + pid + ": " + e.getMessage(), e));
+                }
+            }, core.executor()));
+        }
+        try {
+            CompletableFuture.allOf(isolations.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private void abortIfDestroyed() throws ContainerizerException {
+        synchronized (container) {
+            if (container.destroying != null) {
+                throw new ContainerizerException(Kind.CONFLICT, "it was destroyed while launching");
+            }
+        }
+    }
+
+    private static ContainerCheckpoint.Plugin ref(Plugin<?> plugin) {
+        return ContainerCheckpoint.Plugin.newBuilder().setName(plugin.name()).setVersion(plugin.version()).build();
+    }
+
+    private static void touch(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            Files.createFile(file);
+        }
+    }
+}

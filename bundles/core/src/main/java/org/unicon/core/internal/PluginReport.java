@@ -1,0 +1,81 @@
+package org.unicon.core.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.unicon.isolator.Isolator;
+import org.unicon.model.PluginInfo;
+
+/**
+ * What `unicon plugins` shows: every registered plugin with its bundle and whether the
+ * configuration uses it, and every configured plugin that is missing or cannot be used.
+ */
+final class PluginReport {
+    private PluginReport() {}
+
+    static List<PluginInfo> describe(PluginRegistry plugins, AgentSettings settings) {
+        List<PluginInfo> out = new ArrayList<>();
+        String problem = isolationProblem(plugins, settings);
+        Set<String> registeredIsolators = new TreeSet<>();
+        for (Plugin<Isolator> isolator : plugins.isolators.all()) {
+            registeredIsolators.add(isolator.name());
+            boolean used = settings.isolation().contains(isolator.name());
+            PluginInfo.Builder info = info(PluginInfo.Kind.ISOLATOR, isolator, used);
+            if (used && problem != null) {
+                info.setStatus(PluginInfo.Status.UNUSABLE).setProblem(problem);
+            }
+            out.add(info.build());
+        }
+        for (String name : settings.isolation()) {
+            if (!registeredIsolators.contains(name)) {
+                out.add(missing(PluginInfo.Kind.ISOLATOR, name, "configured in isolation, but no bundle registers it"));
+            }
+        }
+        plugins.launchers.all().forEach(l -> out.add(info(PluginInfo.Kind.LAUNCHER, l,
+                l.name().equals(settings.launcher())).build()));
+        if (plugins.launchers.get(settings.launcher()).isEmpty()) {
+            out.add(missing(PluginInfo.Kind.LAUNCHER, settings.launcher(),
+                    "configured as launcher, but no bundle registers it"));
+        }
+        plugins.stores.all().forEach(s -> out.add(info(PluginInfo.Kind.IMAGE_STORE, s,
+                settings.imageProviders().contains(s.name())).build()));
+        for (String type : settings.imageProviders()) {
+            if (plugins.stores.get(type).isEmpty()) {
+                out.add(missing(PluginInfo.Kind.IMAGE_STORE, type,
+                        "configured in image_providers, but no bundle registers a store for it"));
+            }
+        }
+        plugins.backends.all().forEach(b -> out.add(info(PluginInfo.Kind.PROVISIONER_BACKEND, b, false).build()));
+        return out;
+    }
+
+    private static String isolationProblem(PluginRegistry plugins, AgentSettings settings) {
+        Map<String, List<String>> available = new LinkedHashMap<>();
+        plugins.isolators.all().forEach(p -> available.putIfAbsent(p.name(), p.requires()));
+        try {
+            IsolatorGraph.order(settings.isolation(), available);
+            return null;
+        } catch (IsolatorGraph.InvalidIsolation e) {
+            return e.getMessage();
+        }
+    }
+
+    private static PluginInfo.Builder info(PluginInfo.Kind kind, Plugin<?> plugin, boolean used) {
+        return PluginInfo.newBuilder()
+                .setKind(kind)
+                .setName(plugin.name())
+                .setStatus(used ? PluginInfo.Status.IN_USE : PluginInfo.Status.AVAILABLE)
+                .setBundle(plugin.bundle())
+                .setBundleVersion(plugin.bundleVersion())
+                .addAllRequires(plugin.requires());
+    }
+
+    private static PluginInfo missing(PluginInfo.Kind kind, String name, String problem) {
+        return PluginInfo.newBuilder().setKind(kind).setName(name)
+                .setStatus(PluginInfo.Status.MISSING).setProblem(problem).build();
+    }
+}

@@ -1,0 +1,293 @@
+package org.unicon.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.unicon.containerizer.Containerizer.LaunchResult;
+import org.unicon.containerizer.ContainerizerException;
+import org.unicon.isolator.ContainerContext;
+import org.unicon.isolator.ContextKey;
+import org.unicon.isolator.Isolator;
+import org.unicon.launcher.LaunchRequest;
+import org.unicon.launcher.LaunchedContainer;
+import org.unicon.launcher.Launcher;
+import org.unicon.model.CommandInfo;
+import org.unicon.model.ContainerID;
+import org.unicon.model.ContainerLaunchInfo;
+import org.unicon.model.ContainerTermination;
+import org.unicon.model.Environment;
+import org.unicon.model.TaskState;
+import org.unicon.model.TaskStatus;
+import org.unicon.model.agent.Call;
+
+/**
+ * The containerizer's lifecycle with real processes. The launcher here is a minimal one written
+ * for the test (the posix launcher lives in its own bundle and is tested there and in the
+ * in-framework tests); it runs real shells, paused on a file until start.
+ */
+class ContainerizerCoreTest {
+    @TempDir
+    Path dir;
+
+    private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    private final PluginRegistry registry = new PluginRegistry();
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final TestLauncher launcher = new TestLauncher();
+
+    @AfterEach
+    void stop() {
+        launcher.processes.values().forEach(p -> p.destroyForcibly());
+        executor.shutdownNow();
+    }
+
+    private ContainerizerCore core(String isolation) throws Exception {
+        registry.launchers.add(new Plugin<>("test", launcher, "test.bundle", "1.0.0", "1.0.0", List.of(), 0));
+        ContainerizerCore core = new ContainerizerCore(new Paths(dir.resolve("work"), dir.resolve("run")), registry,
+                new AgentSettings(AgentSettings.list(isolation), "test", List.of(), "/mnt/mesos/sandbox"), executor);
+        new Recovery(core).run();
+        return core;
+    }
+
+    private void isolator(String name, Isolator isolator, String... requires) {
+        registry.isolators.add(new Plugin<>(name, isolator, "test.bundle", "1.0.0", "1.0.0", List.of(requires),
+                registry.isolators.all().size()));
+    }
+
+    private static Call.LaunchContainer launch(String id, String command) {
+        return Call.LaunchContainer.newBuilder()
+                .setContainerId(ContainerID.newBuilder().setValue(id))
+                .setCommand(CommandInfo.newBuilder().setValue(command)
+                        .setEnvironment(Environment.newBuilder().addVariables(
+                                Environment.Variable.newBuilder().setName("GREETING").setValue("hello"))))
+                .build();
+    }
+
+    private static ContainerID id(String value) {
+        return ContainerID.newBuilder().setValue(value).build();
+    }
+
+    private static ContainerTermination await(ContainerizerCore core, String id) throws Exception {
+        return core.wait(id(id)).orElseThrow().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void runsTheCommandThroughIsolatorsInGraphOrderAndCleansUpInReverse() throws Exception {
+        ContextKey<String> key = ContextKey.of("test/greeting", String.class);
+        isolator("b", new RecordingIsolator("b") {
+            @Override
+            public Optional<ContainerLaunchInfo> prepare(ContainerContext c) {
+                calls.add("prepare b sees " + c.get(key).orElse("nothing"));
+                return Optional.empty();
+            }
+        }, "a");
+        isolator("a", new RecordingIsolator("a") {
+            @Override
+            public Optional<ContainerLaunchInfo> prepare(ContainerContext c) {
+                c.put(key, "from a");
+                calls.add("prepare a");
+                return Optional.of(ContainerLaunchInfo.newBuilder().setEnvironment(Environment.newBuilder()
+                        .addVariables(Environment.Variable.newBuilder().setName("FROM_A").setValue("yes"))).build());
+            }
+        });
+        ContainerizerCore core = core("b,a");
+
+        assertEquals(LaunchResult.LAUNCHED, core.launch(launch("c1", "echo $GREETING $FROM_A; exit 3")));
+        ContainerTermination t = await(core, "c1");
+
+        assertEquals(3 << 8, t.getStatus(), "raw wait status of exit 3");
+        assertEquals(TaskState.TASK_FAILED, t.getState());
+        assertEquals("the command exited with code 3", t.getMessage());
+        assertEquals("hello yes\n", Files.readString(dir.resolve("work/containers/c1/stdout")));
+        List<String> seen = List.copyOf(calls);
+        assertEquals("prepare a", seen.get(0));
+        assertEquals("prepare b sees from a", seen.get(1));
+        assertTrue(seen.contains("isolate a " + launcher.pids.get("c1")), seen.toString());
+        assertEquals(List.of("cleanup b", "cleanup a"), seen.subList(seen.size() - 2, seen.size()));
+        assertFalse(Files.exists(dir.resolve("run/containers/c1/pid")), "runtime state is dropped");
+        assertTrue(Files.exists(dir.resolve("run/containers/c1/termination")), "the termination is kept");
+    }
+
+    @Test
+    void aFailedPrepareFailsTheLaunchRunsNothingAndCleansUp() throws Exception {
+        isolator("ok", new RecordingIsolator("ok"));
+        isolator("broken", new RecordingIsolator("broken") {
+            @Override
+            public Optional<ContainerLaunchInfo> prepare(ContainerContext c) throws Exception {
+                throw new IllegalStateException("no more widgets");
+            }
+        }, "ok");
+        ContainerizerCore core = core("ok,broken");
+
+        ContainerizerException e = assertThrows(ContainerizerException.class,
+                () -> core.launch(launch("c2", "touch should-not-exist")));
+        assertEquals(ContainerizerException.Kind.FAILED, e.kind());
+        assertEquals("failed to launch container 'c2': isolator 'broken' failed to prepare: no more widgets",
+                e.getMessage());
+        ContainerTermination t = await(core, "c2");
+        assertEquals(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, t.getReason());
+        assertFalse(launcher.pids.containsKey("c2"), "no process was created");
+        assertTrue(calls.containsAll(List.of("cleanup broken", "cleanup ok")), calls.toString());
+        assertTrue(calls.indexOf("cleanup broken") < calls.indexOf("cleanup ok"), "reverse order");
+    }
+
+    @Test
+    void anUnusableIsolationIsRefusedBeforeAnythingIsCreated() throws Exception {
+        isolator("cgroups/mem", new RecordingIsolator("cgroups/mem"));
+        ContainerizerCore core = core("cgroups/mem,gpu/nvidia");
+        ContainerizerException e = assertThrows(ContainerizerException.class,
+                () -> core.launch(launch("c3", "true")));
+        assertEquals("the agent's isolation setting cannot be used: isolation names 'gpu/nvidia', which is not"
+                + " installed; available isolators: cgroups/mem", e.getMessage());
+        assertTrue(core.wait(id("c3")).isEmpty(), "the container is unknown");
+        assertFalse(Files.exists(dir.resolve("run/containers/c3")));
+        assertFalse(Files.exists(dir.resolve("work/containers/c3")));
+    }
+
+    @Test
+    void aSecondLaunchWithTheSameIdChangesNothing() throws Exception {
+        ContainerizerCore core = core("");
+        assertEquals(LaunchResult.LAUNCHED, core.launch(launch("c4", "sleep 30")));
+        assertEquals(LaunchResult.ALREADY_LAUNCHED, core.launch(launch("c4", "echo other")));
+        assertTrue(core.kill(id("c4"), 9));
+        ContainerTermination t = await(core, "c4");
+        assertEquals(TaskState.TASK_KILLED, t.getState());
+        assertEquals("", Files.readString(dir.resolve("work/containers/c4/stdout")));
+    }
+
+    @Test
+    void removeRefusesARunningContainerAndDeletesATerminatedOne() throws Exception {
+        ContainerizerCore core = core("");
+        core.launch(launch("c5", "sleep 30"));
+        ContainerizerException running = assertThrows(ContainerizerException.class, () -> core.remove(id("c5")));
+        assertEquals(ContainerizerException.Kind.CONFLICT, running.kind());
+        core.kill(id("c5"), 9);
+        await(core, "c5");
+        core.remove(id("c5"));
+        assertTrue(core.wait(id("c5")).isEmpty());
+        assertFalse(Files.exists(dir.resolve("work/containers/c5")));
+        assertFalse(Files.exists(dir.resolve("run/containers/c5")));
+        assertEquals(ContainerizerException.Kind.NOT_FOUND,
+                assertThrows(ContainerizerException.class, () -> core.remove(id("c5"))).kind());
+    }
+
+    @Test
+    void aRestartedContainerizerStillKnowsTerminatedContainers() throws Exception {
+        ContainerizerCore first = core("");
+        first.launch(launch("c6", "exit 7"));
+        assertEquals(7 << 8, await(first, "c6").getStatus());
+
+        ContainerizerCore second = new ContainerizerCore(new Paths(dir.resolve("work"), dir.resolve("run")),
+                new PluginRegistry(), new AgentSettings(List.of(), "test", List.of(), "/mnt/mesos/sandbox"), executor);
+        new Recovery(second).run();
+        ContainerTermination t = await(second, "c6");
+        assertEquals(7 << 8, t.getStatus());
+        assertEquals(1, second.containers().size());
+    }
+
+    @Test
+    void invalidRequestsAreRefusedAndChangeNothing() throws Exception {
+        ContainerizerCore core = core("");
+        assertEquals(ContainerizerException.Kind.INVALID, assertThrows(ContainerizerException.class,
+                () -> core.launch(launch("../x", "true"))).kind());
+        ContainerizerException noCommand = assertThrows(ContainerizerException.class, () -> core.launch(
+                Call.LaunchContainer.newBuilder().setContainerId(id("c7")).build()));
+        assertTrue(noCommand.getMessage().startsWith("command is missing"), noCommand.getMessage());
+        assertTrue(core.containers().isEmpty());
+        assertFalse(Files.exists(dir.resolve("run/containers")) && Files.list(dir.resolve("run/containers")).findAny().isPresent());
+    }
+
+    /** Records every call, so tests can check order. */
+    private class RecordingIsolator implements Isolator {
+        private final String name;
+
+        RecordingIsolator(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void isolate(ContainerID id, long pid) {
+            calls.add("isolate " + name + " " + pid);
+        }
+
+        @Override
+        public void cleanup(ContainerID id) {
+            calls.add("cleanup " + name);
+        }
+    }
+
+    /** Runs `sh -c`, paused until a "go" file appears in its directory. */
+    private static final class TestLauncher implements Launcher {
+        final Map<String, Process> processes = new ConcurrentHashMap<>();
+        final Map<String, Long> pids = new ConcurrentHashMap<>();
+        final Map<String, Path> dirs = new ConcurrentHashMap<>();
+
+        @Override
+        public long create(LaunchRequest request) throws Exception {
+            Path go = request.directory().resolve("go");
+            ProcessBuilder builder = new ProcessBuilder("sh", "-c",
+                    "while [ ! -e \"$0\" ]; do sleep 0.01; done; exec sh -c \"$1\"", go.toString(),
+                    request.launchInfo().getCommand().getValue());
+            builder.environment().clear();
+            request.launchInfo().getEnvironment().getVariablesList()
+                    .forEach(v -> builder.environment().put(v.getName(), v.getValue()));
+            builder.directory(Path.of(request.launchInfo().getWorkingDirectory()).toFile());
+            builder.redirectOutput(request.stdout().toFile()).redirectError(request.stderr().toFile());
+            Process process = builder.start();
+            String id = request.containerId().getValue();
+            processes.put(id, process);
+            pids.put(id, process.pid());
+            dirs.put(id, request.directory());
+            return process.pid();
+        }
+
+        @Override
+        public void start(ContainerID id) throws Exception {
+            Files.createFile(dirs.get(id.getValue()).resolve("go"));
+        }
+
+        @Override
+        public CompletionStage<Integer> exit(ContainerID id) {
+            Process process = processes.get(id.getValue());
+            return process == null ? CompletableFuture.failedFuture(new IllegalStateException("unknown"))
+                    : process.onExit().thenApply(p -> p.exitValue() << 8);
+        }
+
+        @Override
+        public void kill(ContainerID id, int signal) {
+            processes.get(id.getValue()).destroy();
+        }
+
+        @Override
+        public void destroy(ContainerID id) throws Exception {
+            Process process = processes.get(id.getValue());
+            if (process != null) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+
+        @Override
+        public Set<ContainerID> recover(List<LaunchedContainer> containers) {
+            return Set.of();
+        }
+    }
+}
