@@ -41,7 +41,8 @@ public interface Launcher {
     /**
      * A stage that completes with the raw {@code wait(2)} status of the container's command once
      * it has ended (for a command killed by a signal whose status could not be recorded, the
-     * status of a SIGKILL). It completes exceptionally if the container is unknown.
+     * status of a SIGKILL). It completes exceptionally if the container is unknown, which it is
+     * after {@link #destroy}: ask for this stage first, then destroy.
      */
     CompletionStage<Integer> exit(ContainerID id);
 
@@ -49,8 +50,10 @@ public interface Launcher {
     void kill(ContainerID id, int signal) throws Exception;
 
     /**
-     * Kills every process of the container and releases what the launcher holds for it. Returns
-     * once they are gone. Idempotent; a container the launcher does not know is not an error.
+     * Kills every process of the container and releases what the launcher holds for it, after
+     * which the launcher no longer knows the container. Returns once the processes are gone and
+     * every pending {@link #exit} stage has completed. Idempotent; a container the launcher does
+     * not know is not an error.
      */
     void destroy(ContainerID id) throws Exception;
 

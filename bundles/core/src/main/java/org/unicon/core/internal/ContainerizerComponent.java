@@ -32,21 +32,26 @@ import org.unicon.store.ImageStore;
 /**
  * Registers the {@link Containerizer} and feeds it the plugin services as they come and go.
  * Settings that affect new launches change live. The work and runtime directories hold the
- * state of running containers, so a change to them is refused while the agent runs (the
- * previous configuration stays in force) and takes effect at the next start.
+ * containers' state: they can move while the containerizer holds no container (it then
+ * recovers from the new place); otherwise the change is refused and the previous configuration
+ * stays in force until the agent restarts.
  */
 @Component(service = Containerizer.class, configurationPid = ContainerizerComponent.PID, immediate = true)
 @Designate(ocd = ContainerizerComponent.Config.class)
 public final class ContainerizerComponent extends ForwardingContainerizer {
     public static final String PID = "unicon.agent";
 
+    /**
+     * Property names are Mesos's agent flags ({@code work_dir}); Declarative Services turns a
+     * double underscore in a method name into one underscore (a single one would become a dot).
+     */
     @ObjectClassDefinition(name = "Unicon agent", description = "The containerizer's settings (Mesos agent flag names)")
     public @interface Config {
         @AttributeDefinition(description = "Where sandboxes, provisioned root filesystems and images live")
-        String work_dir() default "/var/lib/unicon";
+        String work__dir() default "/var/lib/unicon";
 
         @AttributeDefinition(description = "Where container checkpoints live; cleared by a reboot (tmpfs)")
-        String runtime_dir() default "/run/unicon";
+        String runtime__dir() default "/run/unicon";
 
         @AttributeDefinition(description = "Comma-separated isolator names, e.g. cgroups/cpu,cgroups/mem; empty for none")
         String isolation() default "";
@@ -55,10 +60,10 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
         String launcher() default "posix";
 
         @AttributeDefinition(description = "Comma-separated image types the agent accepts: DOCKER, APPC; empty for none")
-        String image_providers() default "";
+        String image__providers() default "";
 
         @AttributeDefinition(description = "Where the sandbox appears inside containers that have an image")
-        String sandbox_directory() default "/mnt/mesos/sandbox";
+        String sandbox__directory() default "/mnt/mesos/sandbox";
     }
 
     private final PluginRegistry plugins = new PluginRegistry();
@@ -67,41 +72,51 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
 
     @Activate
     void activate(Config config) throws IOException {
-        AgentSettings settings = settings(config);
-        ContainerizerCore core = new ContainerizerCore(
-                new Paths(Path.of(config.work_dir()), Path.of(config.runtime_dir())), plugins, settings, executor);
-        new Recovery(core).run();
+        delegate(start(config));
         this.config = config;
-        delegate(core);
     }
 
     @Modified
-    void modified(Config next) {
+    synchronized void modified(Config next) throws IOException {
         AgentSettings settings = settings(next);
         Config current = config;
-        if (!next.work_dir().equals(current.work_dir()) || !next.runtime_dir().equals(current.runtime_dir())) {
-            throw new IllegalArgumentException("unicon.agent: work_dir and runtime_dir cannot change while the agent"
-                    + " runs (they hold the running containers' state); still using work_dir=" + current.work_dir()
-                    + " runtime_dir=" + current.runtime_dir() + " until the agent restarts");
+        ContainerizerCore core = delegate();
+        if (next.work__dir().equals(current.work__dir()) && next.runtime__dir().equals(current.runtime__dir())) {
+            core.settings(settings);
+        } else if (core.table().isEmpty()) {
+            ContainerizerCore moved = start(next);
+            core.close();
+            delegate(moved);
+        } else {
+            throw new IllegalArgumentException("unicon.agent: work_dir and runtime_dir cannot change while the"
+                    + " containerizer holds containers (" + core.table().size() + "); still using work_dir="
+                    + current.work__dir() + " runtime_dir=" + current.runtime__dir() + " until the agent restarts");
         }
-        delegate().settings(settings);
         config = next;
     }
 
     @Deactivate
     void deactivate() {
+        delegate().close();
         executor.shutdownNow();
+    }
+
+    private ContainerizerCore start(Config config) throws IOException {
+        ContainerizerCore core = new ContainerizerCore(new Paths(Path.of(config.work__dir()),
+                Path.of(config.runtime__dir())), plugins, settings(config), executor);
+        new Recovery(core).run();
+        return core;
     }
 
     /** Validates a configuration; a bad one is refused and the previous one stays in force. */
     static AgentSettings settings(Config config) {
-        requireAbsolute("work_dir", config.work_dir());
-        requireAbsolute("runtime_dir", config.runtime_dir());
-        requireAbsolute("sandbox_directory", config.sandbox_directory());
+        requireAbsolute("work_dir", config.work__dir());
+        requireAbsolute("runtime_dir", config.runtime__dir());
+        requireAbsolute("sandbox_directory", config.sandbox__directory());
         if (config.launcher().isBlank()) {
             throw new IllegalArgumentException("unicon.agent: launcher is empty; name a launcher such as posix");
         }
-        List<String> providers = AgentSettings.list(config.image_providers());
+        List<String> providers = AgentSettings.list(config.image__providers());
         List<String> normalised = new ArrayList<>();
         for (String provider : providers) {
             String upper = provider.toUpperCase(java.util.Locale.ROOT);
@@ -112,7 +127,7 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
             normalised.add(upper);
         }
         return new AgentSettings(AgentSettings.list(config.isolation()), config.launcher().trim(), normalised,
-                config.sandbox_directory());
+                config.sandbox__directory());
     }
 
     private static void requireAbsolute(String key, String value) {

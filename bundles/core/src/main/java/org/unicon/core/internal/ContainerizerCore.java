@@ -40,6 +40,7 @@ public final class ContainerizerCore implements Containerizer {
     private final PluginRegistry plugins;
     private final ExecutorService executor;
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
+    private final List<Runnable> closers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile AgentSettings settings;
 
     public ContainerizerCore(Paths paths, PluginRegistry plugins, AgentSettings settings, ExecutorService executor) {
@@ -71,6 +72,19 @@ public final class ContainerizerCore implements Containerizer {
 
     Map<String, Container> table() {
         return containers;
+    }
+
+    /** Runs {@code closer} when this core is closed. */
+    void onClose(Runnable closer) {
+        closers.add(closer);
+    }
+
+    /**
+     * Stops reacting to plugins coming and going. Containers are not touched: they keep running
+     * and the next containerizer recovers them.
+     */
+    void close() {
+        closers.forEach(Runnable::run);
     }
 
     /** New settings apply to launches from now on; running containers keep what they had. */

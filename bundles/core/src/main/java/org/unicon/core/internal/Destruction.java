@@ -69,9 +69,10 @@ final class Destruction {
             return null;
         }
         try {
+            // The exit stage first: a launcher forgets a container once it has destroyed it.
+            var exit = launcher.get().service().exit(container.id).toCompletableFuture();
             launcher.get().service().destroy(container.id);
-            return launcher.get().service().exit(container.id).toCompletableFuture()
-                    .get(EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return exit.get(EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {

@@ -59,9 +59,10 @@ public final class PluginRegistry {
             return all;
         }
 
-        /** Called with every plugin added from now on. */
-        public void onAdded(Consumer<Plugin<T>> listener) {
+        /** Calls {@code listener} with every plugin added from now on, until the returned handle runs. */
+        public Runnable onAdded(Consumer<Plugin<T>> listener) {
             listeners.add(listener);
+            return () -> listeners.remove(listener);
         }
     }
 

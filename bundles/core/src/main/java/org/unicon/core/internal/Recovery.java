@@ -61,8 +61,8 @@ final class Recovery {
         }
         core.registry().launchers.all().forEach(this::attach);
         core.registry().isolators.all().forEach(this::recover);
-        core.registry().launchers.onAdded(this::attach);
-        core.registry().isolators.onAdded(this::recover);
+        core.onClose(core.registry().launchers.onAdded(this::attach));
+        core.onClose(core.registry().isolators.onAdded(this::recover));
         for (Container container : unfinished) {
             LOG.log(Level.WARNING, "container {0}: the agent stopped while it was launching; destroying it",
                     container.name);
