@@ -95,6 +95,9 @@ public final class ContainerizerCore implements Containerizer {
     @Override
     public LaunchResult launch(Call.LaunchContainer request) throws ContainerizerException {
         String name = ContainerIds.validate(request.getContainerId());
+        if (containers.containsKey(name)) {
+            return LaunchResult.ALREADY_LAUNCHED;
+        }
         LaunchValidation.validate(request);
         LaunchPipeline.Plan plan = new LaunchPlanner(plugins, settings, paths).plan(request);
         Container container = new Container(request.getContainerId(), ContainerState.PROVISIONING);

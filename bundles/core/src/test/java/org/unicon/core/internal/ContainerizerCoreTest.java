@@ -168,6 +168,8 @@ class ContainerizerCoreTest {
         ContainerizerCore core = core("");
         assertEquals(LaunchResult.LAUNCHED, core.launch(launch("c4", "sleep 30")));
         assertEquals(LaunchResult.ALREADY_LAUNCHED, core.launch(launch("c4", "echo other")));
+        assertEquals(LaunchResult.ALREADY_LAUNCHED, core.launch(Call.LaunchContainer.newBuilder()
+                .setContainerId(id("c4")).build()), "an existing ID wins over an invalid request, as in Mesos");
         assertTrue(core.kill(id("c4"), 9));
         ContainerTermination t = await(core, "c4");
         assertEquals(TaskState.TASK_KILLED, t.getState());
