@@ -6,6 +6,7 @@ import java.util.Set;
 
 import org.osgi.annotation.versioning.ConsumerType;
 import org.unicon.model.Image;
+import org.unicon.model.ImageSummary;
 
 /**
  * Fetches and keeps images.
@@ -23,10 +24,16 @@ public interface ImageStore {
 
     /**
      * The image's layers and runtime config, fetching it first when it is not in the store (or
-     * when {@code image.cached} is false). Blocks until done. Fails with a message that names
-     * the image and what went wrong (not found, unauthorised, corrupt...).
+     * when {@code image.cached} is false). Blocks until done, reporting each layer to
+     * {@code progress}. Fails with a message that names the image and what went wrong (not
+     * found, unauthorised, corrupt...).
      */
-    StoredImage get(Image image) throws Exception;
+    StoredImage get(Image image, PullProgress progress) throws Exception;
+
+    /** The images in the store. */
+    default List<ImageSummary> images() throws Exception {
+        return List.of();
+    }
 
     /** Called once at start: drop what an interrupted fetch left. */
     default void recover() throws Exception {}
