@@ -136,7 +136,7 @@ final class LaunchPipeline {
         Image image = request.getContainer().getMesos().getImage();
         StoredImage stored;
         try {
-            stored = store.service().get(image);
+            stored = store.service().get(image, org.unicon.store.PullProgress.none());
         } catch (Exception e) {
             throw new IllegalStateException("could not get image " + Images.describe(image) + ": " + e.getMessage(), e);
         }
