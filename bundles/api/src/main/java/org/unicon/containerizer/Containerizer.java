@@ -10,12 +10,15 @@ import org.osgi.annotation.versioning.ProviderType;
 import org.unicon.model.ContainerID;
 import org.unicon.model.ContainerStatus;
 import org.unicon.model.ContainerTermination;
+import org.unicon.model.Image;
+import org.unicon.model.ImageSummary;
 import org.unicon.model.PluginInfo;
 import org.unicon.model.Resource;
 import org.unicon.model.ResourceStatistics;
 import org.unicon.model.Value;
 import org.unicon.model.agent.Call;
 import org.unicon.model.agent.Response;
+import org.unicon.store.PullProgress;
 
 /**
  * Runs standalone containers on this machine (the Mesos containerizer's contract).
@@ -74,6 +77,21 @@ public interface Containerizer {
 
     /** The container's sandbox on the host; empty when the container is unknown. */
     Optional<Path> sandbox(ContainerID id);
+
+    /**
+     * Fetches an image into its store without launching anything (what a launch with that image
+     * would do first), reporting each layer to {@code progress}.
+     */
+    ImageSummary pull(Image image, PullProgress progress) throws ContainerizerException;
+
+    /** Every image in every store. */
+    List<ImageSummary> images() throws ContainerizerException;
+
+    /**
+     * Removes images, and layers nothing references, except {@code excluded} and whatever a
+     * container that has not been removed uses (Mesos's PRUNE_IMAGES).
+     */
+    void prune(List<Image> excluded) throws ContainerizerException;
 
     /**
      * Every plugin service registered (isolators, launchers, stores, backends), and every

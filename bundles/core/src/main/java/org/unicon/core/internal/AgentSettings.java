@@ -5,7 +5,7 @@ import java.util.List;
 
 /** The parts of the agent configuration that may change while containers run. */
 record AgentSettings(List<String> isolation, String launcher, List<String> imageProviders,
-        String sandboxDirectory) {
+        String sandboxDirectory, String imageBackend) {
 
     AgentSettings {
         isolation = List.copyOf(isolation);

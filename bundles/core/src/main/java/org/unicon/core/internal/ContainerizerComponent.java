@@ -64,6 +64,10 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
 
         @AttributeDefinition(description = "Where the sandbox appears inside containers that have an image")
         String sandbox__directory() default "/mnt/mesos/sandbox";
+
+        @AttributeDefinition(description = "The backend that makes root filesystems (overlay, aufs, copy, bind);"
+                + " empty picks the first of overlay, aufs, copy that works where the store keeps the layers")
+        String provisioner__image__backend() default "";
     }
 
     private final PluginRegistry plugins = new PluginRegistry();
@@ -127,7 +131,7 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
             normalised.add(upper);
         }
         return new AgentSettings(AgentSettings.list(config.isolation()), config.launcher().trim(), normalised,
-                config.sandbox__directory());
+                config.sandbox__directory(), config.provisioner__image__backend().trim());
     }
 
     private static void requireAbsolute(String key, String value) {

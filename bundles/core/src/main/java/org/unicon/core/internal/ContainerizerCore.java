@@ -21,12 +21,15 @@ import org.unicon.model.ContainerID;
 import org.unicon.model.ContainerState;
 import org.unicon.model.ContainerStatus;
 import org.unicon.model.ContainerTermination;
+import org.unicon.model.Image;
+import org.unicon.model.ImageSummary;
 import org.unicon.model.PluginInfo;
 import org.unicon.model.Resource;
 import org.unicon.model.ResourceStatistics;
 import org.unicon.model.Value;
 import org.unicon.model.agent.Call;
 import org.unicon.model.agent.Response;
+import org.unicon.store.PullProgress;
 
 /**
  * The containerizer: keeps every container's state and drives launches, kills and destroys
@@ -99,7 +102,7 @@ public final class ContainerizerCore implements Containerizer {
             return LaunchResult.ALREADY_LAUNCHED;
         }
         LaunchValidation.validate(request);
-        LaunchPipeline.Plan plan = new LaunchPlanner(plugins, settings, paths).plan(request);
+        LaunchPipeline.Plan plan = new LaunchPlanner(plugins, settings).plan(request);
         Container container = new Container(request.getContainerId(), ContainerState.PROVISIONING);
         if (containers.putIfAbsent(name, container) != null) {
             return LaunchResult.ALREADY_LAUNCHED;
@@ -282,6 +285,21 @@ public final class ContainerizerCore implements Containerizer {
     public Optional<Path> sandbox(ContainerID id) {
         Container container = containers.get(id.getValue());
         return container == null ? Optional.empty() : Optional.of(paths.sandbox(container.name));
+    }
+
+    @Override
+    public ImageSummary pull(Image image, PullProgress progress) throws ContainerizerException {
+        return new ImageCatalog(this).pull(image, progress);
+    }
+
+    @Override
+    public List<ImageSummary> images() throws ContainerizerException {
+        return new ImageCatalog(this).images();
+    }
+
+    @Override
+    public void prune(List<Image> excluded) throws ContainerizerException {
+        new ImageCatalog(this).prune(excluded);
     }
 
     @Override

@@ -11,12 +11,15 @@ import org.unicon.containerizer.ContainerizerException;
 import org.unicon.model.ContainerID;
 import org.unicon.model.ContainerStatus;
 import org.unicon.model.ContainerTermination;
+import org.unicon.model.Image;
+import org.unicon.model.ImageSummary;
 import org.unicon.model.PluginInfo;
 import org.unicon.model.Resource;
 import org.unicon.model.ResourceStatistics;
 import org.unicon.model.Value;
 import org.unicon.model.agent.Call;
 import org.unicon.model.agent.Response;
+import org.unicon.store.PullProgress;
 
 /** A Containerizer that hands every call to the {@link ContainerizerCore} set when activated. */
 abstract class ForwardingContainerizer implements Containerizer {
@@ -79,6 +82,21 @@ abstract class ForwardingContainerizer implements Containerizer {
     @Override
     public Optional<Path> sandbox(ContainerID id) {
         return delegate.sandbox(id);
+    }
+
+    @Override
+    public ImageSummary pull(Image image, PullProgress progress) throws ContainerizerException {
+        return delegate.pull(image, progress);
+    }
+
+    @Override
+    public List<ImageSummary> images() throws ContainerizerException {
+        return delegate.images();
+    }
+
+    @Override
+    public void prune(List<Image> excluded) throws ContainerizerException {
+        delegate.prune(excluded);
     }
 
     @Override

@@ -28,6 +28,7 @@ import org.unicon.model.Image;
 import org.unicon.model.agent.Call;
 import org.unicon.provisioner.ProvisionerBackend;
 import org.unicon.store.ImageStore;
+import org.unicon.store.PullProgress;
 import org.unicon.store.StoredImage;
 
 /**
@@ -39,8 +40,7 @@ final class LaunchPipeline {
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /** Everything a launch needs, resolved before anything is created. */
-    record Plan(Plugin<Launcher> launcher, List<Plugin<Isolator>> isolators,
-            Optional<Plugin<ImageStore>> store, Optional<Plugin<ProvisionerBackend>> backend) {}
+    record Plan(Plugin<Launcher> launcher, List<Plugin<Isolator>> isolators, Optional<Plugin<ImageStore>> store) {}
 
     private record Request(ContainerID containerId, ContainerLaunchInfo launchInfo, Path sandbox,
             Path stdout, Path stderr, Path directory) implements LaunchRequest {}
@@ -65,7 +65,6 @@ final class LaunchPipeline {
                 .setLauncher(ref(plan.launcher()))
                 .setCreatedMillis(System.currentTimeMillis());
         plan.isolators().forEach(i -> record.addIsolators(ref(i)));
-        plan.backend().ifPresent(b -> record.setBackend(ref(b)));
         synchronized (container) {
             container.checkpoint = record.build();
         }
@@ -87,7 +86,7 @@ final class LaunchPipeline {
             config.setUser(request.getCommand().getUser());
         }
         if (plan.store().isPresent()) {
-            config.setRootfs(provision(plan.store().get(), plan.backend().orElseThrow()).toString());
+            config.setRootfs(provision(plan.store().get()).toString());
         }
         ContainerConfig finalConfig = config.build();
         synchronized (container) {
@@ -132,14 +131,23 @@ final class LaunchPipeline {
         core.watch(container, plan.isolators(), launcher);
     }
 
-    private Path provision(Plugin<ImageStore> store, Plugin<ProvisionerBackend> backend) throws Exception {
+    /**
+     * Gets the image, picks the backend for where its layers are, checkpoints both (so that a
+     * destroy after a restart knows what to undo), then makes the rootfs.
+     */
+    private Path provision(Plugin<ImageStore> store) throws Exception {
         Image image = request.getContainer().getMesos().getImage();
-        StoredImage stored;
-        try {
-            stored = store.service().get(image, org.unicon.store.PullProgress.none());
-        } catch (Exception e) {
-            throw new IllegalStateException("could not get image " + Images.describe(image) + ": " + e.getMessage(), e);
+        Provisioner provisioner = new Provisioner(core.registry(), core.settings());
+        StoredImage stored = provisioner.fetch(store, image, PullProgress.none());
+        Plugin<ProvisionerBackend> backend = provisioner.backend(stored.layers());
+        ContainerCheckpoint.Builder record = container.checkpoint.toBuilder().setBackend(ref(backend));
+        stored.layers().forEach(layer -> record.addLayers(layer.toString()));
+        synchronized (container) {
+            container.checkpoint = record.build();
         }
+        core.checkpoints().write(core.paths().containerCheckpoint(container.name), container.checkpoint);
+        abortIfDestroyed();
+
         Path rootfs = core.paths().rootfs(container.name);
         Files.createDirectories(rootfs);
         synchronized (container) {

@@ -63,7 +63,7 @@ class ContainerizerCoreTest {
     private ContainerizerCore core(String isolation) throws Exception {
         registry.launchers.add(new Plugin<>("test", launcher, "test.bundle", "1.0.0", "1.0.0", List.of(), 0));
         ContainerizerCore core = new ContainerizerCore(new Paths(dir.resolve("work"), dir.resolve("run")), registry,
-                new AgentSettings(AgentSettings.list(isolation), "test", List.of(), "/mnt/mesos/sandbox"), executor);
+                new AgentSettings(AgentSettings.list(isolation), "test", List.of(), "/mnt/mesos/sandbox", ""), executor);
         new Recovery(core).run();
         return core;
     }
@@ -199,7 +199,7 @@ class ContainerizerCoreTest {
         assertEquals(7 << 8, await(first, "c6").getStatus());
 
         ContainerizerCore second = new ContainerizerCore(new Paths(dir.resolve("work"), dir.resolve("run")),
-                new PluginRegistry(), new AgentSettings(List.of(), "test", List.of(), "/mnt/mesos/sandbox"), executor);
+                new PluginRegistry(), new AgentSettings(List.of(), "test", List.of(), "/mnt/mesos/sandbox", ""), executor);
         new Recovery(second).run();
         ContainerTermination t = await(second, "c6");
         assertEquals(7 << 8, t.getStatus());

@@ -43,7 +43,8 @@ final class AgentApi {
     private static final Set<Call.Type> SUPPORTED = EnumSet.of(
             Call.Type.GET_HEALTH, Call.Type.GET_VERSION, Call.Type.GET_CONTAINERS, Call.Type.READ_FILE,
             Call.Type.LAUNCH_CONTAINER, Call.Type.WAIT_CONTAINER, Call.Type.KILL_CONTAINER,
-            Call.Type.REMOVE_CONTAINER, Call.Type.GET_PLUGINS);
+            Call.Type.REMOVE_CONTAINER, Call.Type.GET_PLUGINS, Call.Type.PULL_IMAGE, Call.Type.GET_IMAGES,
+            Call.Type.PRUNE_IMAGES);
 
     private final Containerizer containerizer;
     private final String version;
@@ -64,18 +65,31 @@ final class AgentApi {
      * @param accept the request's {@code Accept} header, null if absent
      */
     CompletionStage<ApiResponse> handle(byte[] body, String contentType, String accept) {
+        return handle(body, contentType, accept, null);
+    }
+
+    /**
+     * As {@link #handle(byte[], String, String)}; {@code Accept: application/recordio} asks for
+     * a stream of records (PULL_IMAGE only), each encoded as {@code messageAccept} says.
+     */
+    CompletionStage<ApiResponse> handle(byte[] body, String contentType, String accept, String messageAccept) {
         Call call;
         Encoding out;
+        boolean streamed = RecordIo.requested(accept);
         try {
             Encoding in = ApiCodec.requestEncoding(contentType);
-            out = ApiCodec.responseEncoding(accept);
+            out = ApiCodec.responseEncoding(streamed ? messageAccept : accept);
             call = ApiCodec.parseCall(body, in);
+            if (streamed && call.getType() != Call.Type.PULL_IMAGE) {
+                throw new ApiError(406, "only PULL_IMAGE answers with application/recordio; "
+                        + call.getType() + " answers with application/json or application/x-protobuf");
+            }
         } catch (ApiError e) {
             LOG.log(DEBUG, "refused a request with {0}: {1}", e.status(), e.getMessage());
             return CompletableFuture.completedFuture(e.toResponse());
         }
         try {
-            return dispatch(call, out);
+            return dispatch(call, out, streamed);
         } catch (ApiError e) {
             LOG.log(DEBUG, "refused {0} with {1}: {2}", call.getType(), e.status(), e.getMessage());
             return CompletableFuture.completedFuture(e.toResponse());
@@ -86,7 +100,8 @@ final class AgentApi {
         }
     }
 
-    private CompletionStage<ApiResponse> dispatch(Call call, Encoding out) throws ApiError, ContainerizerException {
+    private CompletionStage<ApiResponse> dispatch(Call call, Encoding out, boolean streamed)
+            throws ApiError, ContainerizerException {
         if (!call.hasType()) {
             // proto2 keeps an enum number it does not know as an unknown field.
             List<Long> unknown = call.getUnknownFields().hasField(Call.TYPE_FIELD_NUMBER)
@@ -120,6 +135,17 @@ final class AgentApi {
             }
             case KILL_CONTAINER -> {
                 return completed(kill(call));
+            }
+            case PULL_IMAGE -> {
+                require(call.hasPullImage() && call.getPullImage().hasImage(), call.getType(), "pull_image.image");
+                return completed(new ImagePull(containerizer, call.getPullImage().getImage(), out).answer(streamed));
+            }
+            case GET_IMAGES -> response.setType(Response.Type.GET_IMAGES)
+                    .setGetImages(Response.GetImages.newBuilder().addAllImages(containerizer.images()));
+            case PRUNE_IMAGES -> {
+                containerizer.prune(call.getPruneImages().getExcludedImagesList());
+                LOG.log(INFO, "images pruned, keeping {0} excluded", call.getPruneImages().getExcludedImagesCount());
+                return completed(ApiResponse.empty(200));
             }
             case REMOVE_CONTAINER -> {
                 require(call.hasRemoveContainer(), call.getType(), "remove_container");
@@ -226,7 +252,7 @@ final class AgentApi {
         return id;
     }
 
-    private static ApiResponse ok(Response response, Encoding out) {
+    static ApiResponse ok(Response response, Encoding out) {
         return new ApiResponse(200, out.mediaType, ApiCodec.print(response, out));
     }
 
@@ -244,7 +270,7 @@ final class AgentApi {
         };
     }
 
-    private static ApiResponse failure(Call.Type type, ContainerizerException e) {
+    static ApiResponse failure(Call.Type type, ContainerizerException e) {
         int status = status(e.kind(), type);
         LOG.log(status >= 500 ? WARNING : DEBUG, "{0} answered {1}: {2}", type, status, e.getMessage());
         return ApiResponse.text(status, e.getMessage());

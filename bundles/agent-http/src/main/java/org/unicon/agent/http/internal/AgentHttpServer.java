@@ -116,7 +116,8 @@ final class AgentHttpServer implements AutoCloseable {
             }
             CompletionStage<ApiResponse> answer = api.handle(body,
                     exchange.getRequestHeaders().getFirst("Content-Type"),
-                    exchange.getRequestHeaders().getFirst("Accept"));
+                    exchange.getRequestHeaders().getFirst("Accept"),
+                    exchange.getRequestHeaders().getFirst("Message-Accept"));
             CompletableFuture<ApiResponse> future = answer.toCompletableFuture();
             if (future.isDone()) {
                 if (unanswered.remove(exchange)) {
@@ -182,6 +183,13 @@ final class AgentHttpServer implements AutoCloseable {
         try {
             if (response.contentType() != null) {
                 exchange.getResponseHeaders().set("Content-Type", response.contentType());
+            }
+            if (response.streamer() != null) {
+                exchange.sendResponseHeaders(response.status(), 0);  // chunked
+                try (OutputStream out = exchange.getResponseBody()) {
+                    response.streamer().stream(out);
+                }
+                return;
             }
             byte[] body = response.body();
             exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);

@@ -22,12 +22,15 @@ import org.unicon.model.ContainerID;
 import org.unicon.model.ContainerState;
 import org.unicon.model.ContainerStatus;
 import org.unicon.model.ContainerTermination;
+import org.unicon.model.Image;
+import org.unicon.model.ImageSummary;
 import org.unicon.model.PluginInfo;
 import org.unicon.model.Resource;
 import org.unicon.model.ResourceStatistics;
 import org.unicon.model.Value;
 import org.unicon.model.agent.Call;
 import org.unicon.model.agent.Response;
+import org.unicon.store.PullProgress;
 
 /**
  * A stand-in for the core's containerizer, which another developer is writing at the same time
@@ -51,6 +54,7 @@ final class TestContainerizer implements Containerizer {
     /** The IDs of WAIT calls, in order, so that a test knows a waiter has registered. */
     final BlockingQueue<String> waits = new LinkedBlockingQueue<>();
     volatile List<PluginInfo> plugins = List.of();
+    final List<List<Image>> prunes = new CopyOnWriteArrayList<>();
 
     TestContainerizer(Path sandboxes) {
         this.sandboxes = sandboxes;
@@ -159,5 +163,28 @@ final class TestContainerizer implements Containerizer {
     @Override
     public List<PluginInfo> plugins() {
         return plugins;
+    }
+
+    /** Reports one two-event layer, then the image; an image named "fail-..." fails as a missing one would. */
+    @Override
+    public ImageSummary pull(Image image, PullProgress progress) throws ContainerizerException {
+        String name = image.getDocker().getName();
+        if (name.startsWith(FAILING)) {
+            throw new ContainerizerException(Kind.FAILED, "image '" + name + "' not found");
+        }
+        progress.layer("sha256:aa", 10, false);
+        progress.progress("sha256:aa", 10);
+        progress.done("sha256:aa");
+        return ImageSummary.newBuilder().setType(Image.Type.DOCKER).setName(name).setLayers(1).setSize(10).build();
+    }
+
+    @Override
+    public List<ImageSummary> images() {
+        return List.of(ImageSummary.newBuilder().setType(Image.Type.DOCKER).setName("library/busybox:latest").build());
+    }
+
+    @Override
+    public void prune(List<Image> excluded) {
+        prunes.add(List.copyOf(excluded));
     }
 }
