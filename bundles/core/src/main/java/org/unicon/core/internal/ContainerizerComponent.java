@@ -14,6 +14,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
@@ -31,12 +32,15 @@ import org.unicon.store.ImageStore;
 
 /**
  * Registers the {@link Containerizer} and feeds it the plugin services as they come and go.
+ * It waits for its configuration (runtime/etc/unicon.agent.cfg): starting on defaults before the
+ * file is read could recover another agent's containers from the default directories.
  * Settings that affect new launches change live. The work and runtime directories hold the
  * containers' state: they can move while the containerizer holds no container (it then
  * recovers from the new place); otherwise the change is refused and the previous configuration
  * stays in force until the agent restarts.
  */
-@Component(service = Containerizer.class, configurationPid = ContainerizerComponent.PID, immediate = true)
+@Component(service = Containerizer.class, configurationPid = ContainerizerComponent.PID, immediate = true,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ContainerizerComponent.Config.class)
 public final class ContainerizerComponent extends ForwardingContainerizer {
     public static final String PID = "unicon.agent";

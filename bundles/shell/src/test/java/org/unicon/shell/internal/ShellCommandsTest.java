@@ -67,6 +67,21 @@ class ShellCommandsTest {
         }
 
         @Override
+        public org.unicon.model.ImageSummary pull(org.unicon.model.Image image, org.unicon.store.PullProgress progress) {
+            throw new UnsupportedOperationException("not used by the shell");
+        }
+
+        @Override
+        public List<org.unicon.model.ImageSummary> images() {
+            return List.of();
+        }
+
+        @Override
+        public void prune(List<org.unicon.model.Image> excluded) {
+            throw new UnsupportedOperationException("not used by the shell");
+        }
+
+        @Override
         public LaunchResult launch(Call.LaunchContainer request) {
             throw new UnsupportedOperationException();
         }

@@ -30,6 +30,7 @@ import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.context.BundleContextExtension;
 import org.osgi.test.junit5.service.ServiceExtension;
+import org.osgi.util.tracker.ServiceTracker;
 import org.unicon.containerizer.Containerizer;
 import org.unicon.containerizer.ContainerizerException;
 import org.unicon.isolator.Isolator;
@@ -55,8 +56,9 @@ class ContainerizerInFrameworkTest {
     @InjectService(timeout = 10_000)
     ConfigurationAdmin configurationAdmin;
 
-    @InjectService(timeout = 10_000)
-    Containerizer containerizer;
+    /** The core requires its configuration: it exists only once the test has configured it. */
+    private Containerizer containerizer;
+    private ServiceTracker<Containerizer, Containerizer> tracker;
 
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private final List<ServiceRegistration<Isolator>> registrations = new ArrayList<>();
@@ -68,8 +70,11 @@ class ContainerizerInFrameworkTest {
         dir = Files.createTempDirectory("unicon-itest");
         agent = configurationAdmin.getConfiguration("unicon.agent", "?");
         configure(ISOLATION, dir.resolve("work").toString());
-        // Config Admin delivers asynchronously: the core shows the configured isolators once applied.
-        await(() -> plugin("itest/second").isPresent());
+        tracker = new ServiceTracker<>(context, Containerizer.class, null);
+        tracker.open();
+        containerizer = tracker.waitForService(20_000);
+        assertTrue(containerizer != null, "the containerizer registers once it is configured");
+        assertEquals(PluginInfo.Status.MISSING, plugin("itest/second").orElseThrow().getStatus());
     }
 
     @AfterEach
@@ -81,6 +86,8 @@ class ContainerizerInFrameworkTest {
             containerizer.remove(container.getContainerId());
         }
         agent.delete();
+        await(() -> tracker.getService() == null);
+        tracker.close();
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

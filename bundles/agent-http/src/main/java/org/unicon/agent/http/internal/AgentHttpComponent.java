@@ -7,6 +7,7 @@ import java.io.IOException;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
@@ -20,7 +21,7 @@ import org.unicon.containerizer.Containerizer;
  * reference: when the containerizer goes away, the server stops). A changed configuration
  * rebinds in place; a bad one is rejected and the previous one stays in force.
  */
-@Component(configurationPid = AgentHttpComponent.Config.PID)
+@Component(configurationPid = AgentHttpComponent.Config.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = AgentHttpComponent.Config.class)
 public final class AgentHttpComponent {
 
