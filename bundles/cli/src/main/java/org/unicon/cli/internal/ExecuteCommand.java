@@ -1,0 +1,216 @@
+package org.unicon.cli.internal;
+
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.unicon.model.CommandInfo;
+import org.unicon.model.ContainerID;
+import org.unicon.model.agent.Call;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code execute}: launches a standalone container with {@code mesos-execute}'s flags, streams its
+ * stdout and stderr, and ends with its exit code; or, with {@code --detach}, prints its ID.
+ */
+@Command(name = "execute", mixinStandardHelpOptions = true,
+        sortOptions = false,
+        header = "Launch a container and stream its output (like mesos-execute).",
+        description = {
+            "Launches a standalone container running --command, copies its stdout and stderr here "
+                    + "while it runs, removes it once it has ended (unless --keep) and exits with its exit code, "
+                    + "or 128 + N when signal N killed it. With --detach, prints the container ID and returns "
+                    + "at once; follow up with `unicon wait ID`, `unicon kill ID`, `unicon remove ID`. "
+                    + "Ctrl-C kills the container (SIGKILL) and removes it."},
+        footer = {"", "Examples:",
+            "  unicon execute --command='echo hello; exit 3'     # prints hello, exits 3",
+            "  unicon execute --name=web --detach --resources='cpus:0.5;mem:64' \\",
+            "                 --command='sleep 1000'             # prints web"})
+final class ExecuteCommand implements Callable<Integer> {
+
+    static final String DEFAULT_RESOURCES = "cpus:1;mem:128";
+
+    @ParentCommand
+    UniconCli unicon;
+
+    @Mixin
+    AgentOption agent;
+
+    @Option(names = "--command", paramLabel = "COMMAND",
+            description = "The command to run: a shell command line (with --shell=true), else an executable"
+                    + " and its arguments separated by spaces.")
+    String command;
+
+    @Option(names = "--shell", paramLabel = "true|false", arity = "0..1", defaultValue = "true", fallbackValue = "true",
+            description = "Run --command with /bin/sh -c (default: ${DEFAULT-VALUE}).")
+    boolean shell;
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "The container ID (default: a generated one). No '/', '\\', '.' or spaces, at most 242"
+                    + " characters.")
+    String name;
+
+    @Option(names = "--resources", paramLabel = "RESOURCES", defaultValue = DEFAULT_RESOURCES,
+            description = "Resources in Mesos syntax, name:value parts separated by ';'"
+                    + " (default: ${DEFAULT-VALUE}). E.g. 'cpus:0.5;mem:64', 'ports:[31000-31005]'.")
+    String resources;
+
+    @Option(names = "--env", paramLabel = "JSON",
+            description = "Environment variables as a JSON object, e.g. '{\"NAME\":\"value\"}', or the path of a file"
+                    + " (/path or file:///path) holding one.")
+    String env;
+
+    @Option(names = "--docker_image", paramLabel = "IMAGE",
+            description = "Run in a Docker image (not available yet: comes with the store-docker bundle).")
+    String dockerImage;
+
+    @Option(names = "--appc_image", paramLabel = "IMAGE",
+            description = "Run in an appc image (not available yet: comes with the store-appc bundle).")
+    String appcImage;
+
+    @Option(names = {"-d", "--detach"}, description = "Print the container ID and return once it runs.")
+    boolean detach;
+
+    @Option(names = "--keep", description = "Do not remove the container (and its sandbox) once it has ended.")
+    boolean keep;
+
+    @Override
+    public Integer call() {
+        refuseImages();
+        if (command == null || command.isBlank()) {
+            throw CliException.usage("--command is required (e.g. --command='echo hello')");
+        }
+        Call.LaunchContainer launch = launchRequest();
+        String id = launch.getContainerId().getValue();
+        AgentClient client = unicon.client(agent);
+
+        AgentClient.Answer answer = client.send(Call.newBuilder()
+                .setType(Call.Type.LAUNCH_CONTAINER).setLaunchContainer(launch).build());
+        if (answer.status() == 202) {
+            throw new CliException(CliException.AGENT_REFUSED, "a container with ID '" + id
+                    + "' exists already: choose another --name, or remove it with `unicon remove " + id + "`");
+        }
+        if (!answer.ok()) {
+            // A failed launch leaves the container's termination behind (if the ID was valid).
+            if (!keep) {
+                ContainerCalls.removeQuietly(client, id);
+            }
+            throw new CliException(CliException.AGENT_REFUSED,
+                    "cannot launch container " + id + ": " + client.refused(answer).getMessage());
+        }
+        if (detach) {
+            unicon.out().println(id);
+            return 0;
+        }
+        return follow(client, id);
+    }
+
+    private void refuseImages() {
+        if (dockerImage != null) {
+            throw CliException.usage("--docker_image is not available yet: Docker images come with the"
+                    + " store-docker bundle, which this build does not have. Leave --docker_image out to run"
+                    + " the command directly on the host (posix launcher).");
+        }
+        if (appcImage != null) {
+            throw CliException.usage("--appc_image is not available yet: appc images come with the"
+                    + " store-appc bundle, which this build does not have. Leave --appc_image out to run"
+                    + " the command directly on the host (posix launcher).");
+        }
+    }
+
+    Call.LaunchContainer launchRequest() {
+        String id = name != null ? name : UUID.randomUUID().toString();
+        CommandInfo.Builder info = CommandInfo.newBuilder().setShell(shell);
+        if (shell) {
+            info.setValue(command);
+        } else {
+            // Mesos's convention: value is the executable, arguments the whole argv (argv[0] included).
+            String[] argv = command.strip().split("\\s+");
+            info.setValue(argv[0]).addAllArguments(Arrays.asList(argv));
+        }
+        if (env != null) {
+            info.setEnvironment(EnvironmentFlag.parse(env));
+        }
+        return Call.LaunchContainer.newBuilder()
+                .setContainerId(ContainerID.newBuilder().setValue(id))
+                .setCommand(info)
+                .addAllResources(ResourcesFlag.parse(resources))
+                .build();
+    }
+
+    /** Streams the container's output until it has ended; returns the exit code to end with. */
+    private int follow(AgentClient client, String id) {
+        KillOnInterrupt interrupt = new KillOnInterrupt(client, id, keep, unicon.err());
+        Runtime.getRuntime().addShutdownHook(interrupt);
+        AgentClient.Answer answer;
+        try {
+            CompletableFuture<AgentClient.Answer> waiting = client.sendAsync(ContainerCalls.waitCall(id));
+            SandboxFile stdout = new SandboxFile(client, id, "stdout", unicon.out());
+            SandboxFile stderr = new SandboxFile(client, id, "stderr", unicon.err());
+            long pauseMillis = 10;
+            while (!waiting.isDone()) {
+                boolean output = stdout.copyNewBytes() | stderr.copyNewBytes();
+                pauseMillis = output ? 10 : Math.min(pauseMillis * 2, 200);
+                if (!output) {
+                    pause(waiting, pauseMillis);
+                }
+            }
+            stdout.drain();
+            stderr.drain();
+            answer = result(waiting);
+        } finally {
+            interrupt.disarm();
+            removeHook(interrupt);
+        }
+        if (!answer.ok()) {
+            throw client.refused(answer);
+        }
+        Termination termination = Termination.of(answer.response().getWaitContainer());
+        if (!keep) {
+            ContainerCalls.remove(client, id);
+        }
+        String report = termination.report(id);
+        if (!report.isEmpty()) {
+            unicon.err().println(report);
+        }
+        return termination.cliExitCode();
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is shutting down already: the disarmed hook does nothing.
+        }
+    }
+
+    private static void pause(CompletableFuture<?> waiting, long millis) {
+        try {
+            waiting.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Timeout: time to poll again. Failure: result() reports it.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(CliException.USAGE, "interrupted");
+        }
+    }
+
+    private static AgentClient.Answer result(CompletableFuture<AgentClient.Answer> waiting) {
+        try {
+            return waiting.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof CliException cli) {
+                throw cli;
+            }
+            throw e;
+        }
+    }
+}

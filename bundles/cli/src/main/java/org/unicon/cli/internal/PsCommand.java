@@ -1,0 +1,80 @@
+package org.unicon.cli.internal;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.unicon.model.CommandInfo;
+import org.unicon.model.ContainerInfo;
+import org.unicon.model.Image;
+import org.unicon.model.agent.Call;
+import org.unicon.model.agent.Response;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code ps}: the agent's containers, running and terminated. */
+@Command(name = "ps", mixinStandardHelpOptions = true,
+        header = "List containers: ID, state, image, exit status, command.",
+        description = {"Lists every container the agent knows, running or terminated (terminated ones stay "
+                    + "listed until `unicon remove ID`)."})
+final class PsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    UniconCli unicon;
+
+    @Mixin
+    AgentOption agent;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the container IDs.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        Call call = Call.newBuilder()
+                .setType(Call.Type.GET_CONTAINERS)
+                .setGetContainers(Call.GetContainers.newBuilder().setShowStandalone(true))
+                .build();
+        List<Response.GetContainers.Container> containers =
+                unicon.client(agent).call(call).response().getGetContainers().getContainersList();
+        if (quiet) {
+            containers.forEach(c -> unicon.out().println(c.getContainerId().getValue()));
+            return 0;
+        }
+        Table table = new Table("ID", "STATE", "IMAGE", "EXIT", "COMMAND");
+        for (Response.GetContainers.Container c : containers) {
+            table.row(c.getContainerId().getValue(),
+                    c.hasState() ? c.getState().name() : "",
+                    image(c.getContainerInfo()),
+                    c.hasTermination() ? Termination.of(c.getTermination()).brief() : "",
+                    command(c.getCommand()));
+        }
+        table.print(unicon.out());
+        return 0;
+    }
+
+    static String image(ContainerInfo info) {
+        if (info.hasMesos() && info.getMesos().hasImage()) {
+            Image image = info.getMesos().getImage();
+            String type = image.getType().name().toLowerCase(Locale.ROOT);
+            if (image.hasDocker()) {
+                return type + ":" + image.getDocker().getName();
+            }
+            if (image.hasAppc()) {
+                return type + ":" + image.getAppc().getName();
+            }
+        }
+        if (info.hasDocker()) {
+            return "docker:" + info.getDocker().getImage();
+        }
+        return "";
+    }
+
+    static String command(CommandInfo command) {
+        String text = command.getShell() || command.getArgumentsCount() == 0
+                ? command.getValue()
+                : String.join(" ", command.getArgumentsList());
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    }
+}

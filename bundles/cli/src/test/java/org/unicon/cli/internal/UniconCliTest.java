@@ -1,0 +1,127 @@
+package org.unicon.cli.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The CLI as a user runs it, for everything that needs no agent (the system tests cover the rest). */
+class UniconCliTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(Map<String, String> env, String... args) {
+        return UniconCli.run(args, env,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A loopback port nobody listens on: bound, then closed again. */
+    private static int closedPort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void helpListsEveryCommandIncludingThoseOfTheScript() {
+        assertEquals(0, run(Map.of(), "--help"));
+        for (String command : new String[] {"agent", "demo", "execute", "ps", "wait", "kill", "remove", "plugins"}) {
+            assertTrue(out().contains("\n  " + command + " "), command + " missing in:\n" + out());
+        }
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"agent", "demo", "execute", "ps", "wait", "kill", "remove", "plugins"}) {
+            out.reset();
+            assertEquals(0, run(Map.of(), command, "--help"), command);
+            assertTrue(out().contains("Usage: unicon " + command), out());
+        }
+    }
+
+    @Test
+    void noAgentSaysSoAndHowToStartOne() throws Exception {
+        int port = closedPort();
+        assertEquals(2, run(Map.of(), "ps", "--agent", "127.0.0.1:" + port));
+        assertTrue(err().contains("no Unicon agent at 127.0.0.1:" + port + " — start one with `bin/unicon agent`"),
+                err());
+
+        err.reset();
+        assertEquals(2, run(Map.of("UNICON_AGENT", "127.0.0.1:" + port), "execute", "--command=true"));
+        assertTrue(err().contains("no Unicon agent at 127.0.0.1:" + port), err());
+    }
+
+    @Test
+    void imagesAreNotAvailableYet() {
+        assertEquals(2, run(Map.of(), "execute", "--docker_image=busybox", "--command=echo hi"));
+        assertTrue(err().contains("--docker_image is not available yet: Docker images come with the store-docker bundle"),
+                err());
+        err.reset();
+        assertEquals(2, run(Map.of(), "execute", "--appc_image=example.com/app", "--command=echo hi"));
+        assertTrue(err().contains("--appc_image is not available yet"), err());
+    }
+
+    @Test
+    void usageErrorsExitWith2AndSayWhatIsWrong() throws Exception {
+        String agent = "--agent=127.0.0.1:" + closedPort();
+        assertEquals(2, run(Map.of(), "execute", agent, "--resources=cpus:0.5;mem", "--command=true"));
+        assertTrue(err().contains("--resources: 'mem' is not name:value"), err());
+
+        err.reset();
+        assertEquals(2, run(Map.of(), "execute", agent));
+        assertTrue(err().contains("--command is required"), err());
+
+        err.reset();
+        assertEquals(2, run(Map.of(), "kill", agent, "c1", "--signal=NOPE"));
+        assertTrue(err().contains("unknown signal 'NOPE'"), err());
+
+        err.reset();
+        assertEquals(2, run(Map.of(), "frobnicate"));
+        assertTrue(err().contains("unicon: Unmatched argument") && err().contains("Try 'unicon --help'"), err());
+
+        err.reset();
+        assertEquals(2, run(Map.of(), "agent"));
+        assertTrue(err().contains("use `bin/unicon agent`"), err());
+    }
+
+    @Test
+    void executeBuildsTheLaunchAsMesosExecuteDoes() {
+        ExecuteCommand execute = new ExecuteCommand();
+        execute.command = "/bin/echo hello  world";
+        execute.shell = false;
+        execute.name = "c1";
+        execute.resources = "cpus:0.5;mem:64";
+        execute.env = "{\"A\":\"b\"}";
+        var launch = execute.launchRequest();
+        assertEquals("c1", launch.getContainerId().getValue());
+        assertEquals("/bin/echo", launch.getCommand().getValue());
+        assertEquals(java.util.List.of("/bin/echo", "hello", "world"), launch.getCommand().getArgumentsList());
+        assertEquals(false, launch.getCommand().getShell());
+        assertEquals("A", launch.getCommand().getEnvironment().getVariables(0).getName());
+        assertEquals(2, launch.getResourcesCount());
+
+        execute.shell = true;
+        execute.name = null;
+        execute.command = "echo hello; exit 3";
+        launch = execute.launchRequest();
+        assertEquals("echo hello; exit 3", launch.getCommand().getValue());
+        assertTrue(launch.getCommand().getShell());
+        assertEquals(36, launch.getContainerId().getValue().length(), "a generated UUID");
+    }
+}

@@ -1,0 +1,145 @@
+package org.unicon.itests.system;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real agent, started as a user starts one ({@code bin/unicon agent}) with its own
+ * configuration directory: work and runtime directories under {@code dir}, a free loopback port.
+ */
+final class Agent implements AutoCloseable {
+
+    private final Path dir;
+    private final int port;
+    private final Process process;
+    private final long coldStartMillis;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Agent(Path dir, int port, Process process, long coldStartMillis) {
+        this.dir = dir;
+        this.port = port;
+        this.process = process;
+        this.coldStartMillis = coldStartMillis;
+    }
+
+    /** Starts an agent and returns once it answers GET_HEALTH as healthy. */
+    static Agent start(Path dir) throws Exception {
+        Path etc = Files.createDirectories(dir.resolve("etc"));
+        int port = freePort();
+        Files.writeString(etc.resolve("unicon.agent.cfg"),
+                "work_dir = " + dir.resolve("work") + "\nruntime_dir = " + dir.resolve("run") + "\n");
+        Files.writeString(etc.resolve("unicon.agent.http.cfg"), "address = 127.0.0.1:" + port + "\n");
+        Files.copy(Repository.root().resolve("runtime/etc/org.apache.felix.fileinstall-deploy.cfg"),
+                etc.resolve("org.apache.felix.fileinstall-deploy.cfg"));
+
+        ProcessBuilder builder = new ProcessBuilder(Repository.unicon().toString(), "agent",
+                "--etc", etc.toString(), "--data", dir.resolve("data").toString(),
+                "--deploy", dir.resolve("deploy").toString())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("agent.log").toFile());
+        builder.environment().put("UNICON_BUILD", "never");
+        long started = System.nanoTime();
+        Process process = builder.start();
+        Agent agent = new Agent(dir, port, process, 0);
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!agent.healthy()) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the agent exited with " + process.exitValue() + "; its log:\n" + agent.log());
+            }
+            if (System.currentTimeMillis() > deadline) {
+                agent.close();
+                throw new AssertionError("the agent was not healthy within 120 s; its log:\n" + agent.log());
+            }
+            Thread.sleep(20);
+        }
+        return new Agent(dir, port, process, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /** A loopback port that nobody listened on a moment ago. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    String address() {
+        return "127.0.0.1:" + port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    long coldStartMillis() {
+        return coldStartMillis;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** POSTs a body to /api/v1 as it is, with the given content type; answers in JSON. */
+    HttpResponse<String> post(String contentType, String body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address() + "/api/v1"))
+                .header("Content-Type", contentType)
+                .header("Accept", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    boolean healthy() throws InterruptedException {
+        try {
+            HttpResponse<String> response = post("application/json", "{\"type\":\"GET_HEALTH\"}");
+            return response.statusCode() == 200 && response.body().replace(" ", "").contains("\"healthy\":true");
+        } catch (ConnectException e) {
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    String log() throws IOException {
+        Path log = dir.resolve("agent.log");
+        return Files.exists(log) ? Files.readString(log) : "(no log)";
+    }
+
+    /** SIGTERM, as an init system stops it; returns the exit code once it has stopped. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("the agent did not stop within 60 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Kills the agent if a test left it running (SIGKILL: the tests already failed). */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            try {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
