@@ -1,9 +1,8 @@
 package org.unicon.core.internal;
 
 import org.unicon.containerizer.ContainerizerException;
+import org.unicon.containerizer.Terminations;
 import org.unicon.model.ContainerState;
-import org.unicon.model.ContainerTermination;
-import org.unicon.model.TaskResourceLimitation;
 import org.unicon.model.agent.Response;
 
 /** How a container is shown to API clients (GET_CONTAINERS, WAIT_CONTAINER). */
@@ -26,7 +25,7 @@ final class ContainerViews {
             }
         }
         if (state == ContainerState.TERMINATED) {
-            view.setTermination(waitResponse(container.termination.join()));
+            view.setTermination(Terminations.waitContainer(container.termination.join()));
         } else if (state == ContainerState.RUNNING) {
             try {
                 view.setContainerStatus(core.status(container.id));
@@ -37,26 +36,5 @@ final class ContainerViews {
             }
         }
         return view.build();
-    }
-
-    /** Mesos's WAIT_CONTAINER answer: exit_status is the raw wait(2) status. */
-    static Response.WaitContainer waitResponse(ContainerTermination termination) {
-        Response.WaitContainer.Builder wait = Response.WaitContainer.newBuilder();
-        if (termination.hasStatus()) {
-            wait.setExitStatus(termination.getStatus());
-        }
-        if (termination.hasState()) {
-            wait.setState(termination.getState());
-        }
-        if (termination.hasReason()) {
-            wait.setReason(termination.getReason());
-        }
-        if (termination.hasMessage()) {
-            wait.setMessage(termination.getMessage());
-        }
-        if (termination.getLimitedResourcesCount() > 0) {
-            wait.setLimitation(TaskResourceLimitation.newBuilder().addAllResources(termination.getLimitedResourcesList()));
-        }
-        return wait.build();
     }
 }

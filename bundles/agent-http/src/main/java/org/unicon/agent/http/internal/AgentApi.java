@@ -17,9 +17,9 @@ import java.util.stream.Collectors;
 import org.unicon.agent.http.internal.ApiCodec.Encoding;
 import org.unicon.containerizer.Containerizer;
 import org.unicon.containerizer.ContainerizerException;
+import org.unicon.containerizer.Terminations;
 import org.unicon.model.ContainerID;
 import org.unicon.model.ContainerTermination;
-import org.unicon.model.TaskResourceLimitation;
 import org.unicon.model.VersionInfo;
 import org.unicon.model.agent.Call;
 import org.unicon.model.agent.Response;
@@ -195,7 +195,7 @@ final class AgentApi {
             try {
                 if (error == null) {
                     return ok(Response.newBuilder().setType(Response.Type.WAIT_CONTAINER)
-                            .setWaitContainer(waitContainer(t)).build(), out);
+                            .setWaitContainer(Terminations.waitContainer(t)).build(), out);
                 }
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;
@@ -206,27 +206,6 @@ final class AgentApi {
                 return internalError(Call.Type.WAIT_CONTAINER, e);
             }
         });
-    }
-
-    /** Mesos's WaitContainer from the containerizer's termination; exit_status stays the raw wait status. */
-    static Response.WaitContainer waitContainer(ContainerTermination t) {
-        Response.WaitContainer.Builder wait = Response.WaitContainer.newBuilder();
-        if (t.hasStatus()) {
-            wait.setExitStatus(t.getStatus());
-        }
-        if (t.hasState()) {
-            wait.setState(t.getState());
-        }
-        if (t.hasReason()) {
-            wait.setReason(t.getReason());
-        }
-        if (t.hasMessage()) {
-            wait.setMessage(t.getMessage());
-        }
-        if (t.getLimitedResourcesCount() > 0) {
-            wait.setLimitation(TaskResourceLimitation.newBuilder().addAllResources(t.getLimitedResourcesList()));
-        }
-        return wait.build();
     }
 
     /** Mesos lists standalone containers only when asked to, and nested ones only when asked to. */
