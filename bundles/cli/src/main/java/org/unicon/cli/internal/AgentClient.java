@@ -79,6 +79,38 @@ final class AgentClient {
                 });
     }
 
+    /**
+     * Sends a call whose answer is a RecordIO stream of responses (PULL_IMAGE), handing each
+     * record to {@code records} as it arrives.
+     */
+    void stream(Call call, java.util.function.Consumer<Response> records) {
+        HttpRequest request = HttpRequest.newBuilder(address.apiUri())
+                .header("Content-Type", PROTOBUF)
+                .header("Accept", "application/recordio")
+                .header("Message-Accept", PROTOBUF)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(call.toByteArray()))
+                .build();
+        try {
+            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = response.body()) {
+                if (response.statusCode() / 100 != 2) {
+                    throw refused(new Answer(response.statusCode(), Response.getDefaultInstance(),
+                            new String(in.readAllBytes(), StandardCharsets.UTF_8).strip()));
+                }
+                RecordReader reader = new RecordReader(in);
+                byte[] record;
+                while ((record = reader.next()) != null) {
+                    records.accept(Response.parseFrom(record));
+                }
+            }
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(CliException.USAGE, "interrupted while waiting for the agent");
+        }
+    }
+
     /** The exception that tells the user the agent refused or failed a call, with its reason. */
     CliException refused(Answer answer) {
         String reason = answer.reason().isBlank()

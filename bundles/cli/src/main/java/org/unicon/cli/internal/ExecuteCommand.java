@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.unicon.model.CommandInfo;
 import org.unicon.model.ContainerID;
+import org.unicon.model.ContainerInfo;
 import org.unicon.model.agent.Call;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,11 +70,12 @@ final class ExecuteCommand implements Callable<Integer> {
     String env;
 
     @Option(names = "--docker_image", paramLabel = "IMAGE",
-            description = "Run in a Docker image (not available yet: comes with the store-docker bundle).")
+            description = "Run in a Docker image: [REGISTRY[:PORT]/]REPOSITORY[:TAG|@DIGEST], e.g. busybox."
+                    + " Without --command the image's entrypoint runs.")
     String dockerImage;
 
     @Option(names = "--appc_image", paramLabel = "IMAGE",
-            description = "Run in an appc image (not available yet: comes with the store-appc bundle).")
+            description = "Run in an appc image: NAME[,label=value...] (os=linux, arch=amd64 by default).")
     String appcImage;
 
     @Option(names = {"-d", "--detach"}, description = "Print the container ID and return once it runs.")
@@ -84,9 +86,13 @@ final class ExecuteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        refuseImages();
-        if (command == null || command.isBlank()) {
-            throw CliException.usage("--command is required (e.g. --command='echo hello')");
+        if (dockerImage != null && appcImage != null) {
+            throw CliException.usage("--docker_image and --appc_image cannot both be given: a container has one image");
+        }
+        boolean image = dockerImage != null || appcImage != null;
+        if ((command == null || command.isBlank()) && !image) {
+            throw CliException.usage("--command is required (e.g. --command='echo hello'), unless an image's"
+                    + " entrypoint runs (--docker_image=IMAGE without --command)");
         }
         Call.LaunchContainer launch = launchRequest();
         String id = launch.getContainerId().getValue();
@@ -113,23 +119,13 @@ final class ExecuteCommand implements Callable<Integer> {
         return follow(client, id);
     }
 
-    private void refuseImages() {
-        if (dockerImage != null) {
-            throw CliException.usage("--docker_image is not available yet: Docker images come with the"
-                    + " store-docker bundle, which this build does not have. Leave --docker_image out to run"
-                    + " the command directly on the host (posix launcher).");
-        }
-        if (appcImage != null) {
-            throw CliException.usage("--appc_image is not available yet: appc images come with the"
-                    + " store-appc bundle, which this build does not have. Leave --appc_image out to run"
-                    + " the command directly on the host (posix launcher).");
-        }
-    }
-
     Call.LaunchContainer launchRequest() {
         String id = name != null ? name : UUID.randomUUID().toString();
         CommandInfo.Builder info = CommandInfo.newBuilder().setShell(shell);
-        if (shell) {
+        if (command == null || command.isBlank()) {
+            // No command: the image's entrypoint and cmd run (Mesos: shell=false without a value).
+            info.setShell(false);
+        } else if (shell) {
             info.setValue(command);
         } else {
             // Mesos's convention: value is the executable, arguments the whole argv (argv[0] included).
@@ -139,11 +135,16 @@ final class ExecuteCommand implements Callable<Integer> {
         if (env != null) {
             info.setEnvironment(EnvironmentFlag.parse(env));
         }
-        return Call.LaunchContainer.newBuilder()
+        Call.LaunchContainer.Builder launch = Call.LaunchContainer.newBuilder()
                 .setContainerId(ContainerID.newBuilder().setValue(id))
                 .setCommand(info)
-                .addAllResources(ResourcesFlag.parse(resources))
-                .build();
+                .addAllResources(ResourcesFlag.parse(resources));
+        if (dockerImage != null || appcImage != null) {
+            launch.setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
+                    .setMesos(ContainerInfo.MesosInfo.newBuilder().setImage(
+                            dockerImage != null ? ImageFlag.docker(dockerImage) : ImageFlag.appc(appcImage))));
+        }
+        return launch.build();
     }
 
     /** Streams the container's output until it has ended; returns the exit code to end with. */

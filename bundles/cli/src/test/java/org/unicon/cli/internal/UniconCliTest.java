@@ -68,13 +68,33 @@ class UniconCliTest {
     }
 
     @Test
-    void imagesAreNotAvailableYet() {
-        assertEquals(2, run(Map.of(), "execute", "--docker_image=busybox", "--command=echo hi"));
-        assertTrue(err().contains("--docker_image is not available yet: Docker images come with the store-docker bundle"),
-                err());
-        err.reset();
-        assertEquals(2, run(Map.of(), "execute", "--appc_image=example.com/app", "--command=echo hi"));
-        assertTrue(err().contains("--appc_image is not available yet"), err());
+    void aContainerHasOneImage() {
+        assertEquals(2, run(Map.of(), "execute", "--docker_image=busybox", "--appc_image=example.com/app"));
+        assertTrue(err().contains("--docker_image and --appc_image cannot both be given"), err());
+    }
+
+    @Test
+    void imageFlagsBecomeAMesosContainerInfo() {
+        ExecuteCommand execute = new ExecuteCommand();
+        execute.name = "c2";
+        execute.resources = "cpus:0.1";
+        execute.shell = true;
+        execute.dockerImage = "library/busybox:latest";
+        var launch = execute.launchRequest();
+        assertEquals(org.unicon.model.ContainerInfo.Type.MESOS, launch.getContainer().getType());
+        assertEquals("library/busybox:latest", launch.getContainer().getMesos().getImage().getDocker().getName());
+        assertEquals(false, launch.getCommand().getShell(), "no --command: the image's entrypoint runs");
+        assertEquals(false, launch.getCommand().hasValue());
+
+        execute.dockerImage = null;
+        execute.appcImage = "example.com/app,version=1.0.0";
+        execute.command = "echo hi";
+        launch = execute.launchRequest();
+        var appc = launch.getContainer().getMesos().getImage().getAppc();
+        assertEquals("example.com/app", appc.getName());
+        assertEquals(java.util.List.of("version=1.0.0", "os=linux", "arch=amd64"), appc.getLabels().getLabelsList()
+                .stream().map(l -> l.getKey() + "=" + l.getValue()).toList());
+        assertEquals("echo hi", launch.getCommand().getValue());
     }
 
     @Test

@@ -150,10 +150,10 @@ class AgentEndToEndTest {
 
     @Test
     @Order(8)
-    void imagesAreNotAvailableYet() throws Exception {
+    void anImageTheAgentIsNotConfiguredForIsRefusedWithTheReason() throws Exception {
         Cli.Result result = cli.run("execute", "--docker_image=busybox", "--command=echo hi");
-        assertEquals(2, result.exitCode(), result::toString);
-        assertTrue(result.err().contains("not available yet"), result::toString);
+        assertEquals(1, result.exitCode(), result::toString);
+        assertTrue(result.err().contains("image_providers does not include DOCKER"), result::toString);
     }
 
     @Test
