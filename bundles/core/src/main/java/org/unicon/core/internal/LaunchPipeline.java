@@ -86,7 +86,10 @@ final class LaunchPipeline {
             config.setUser(request.getCommand().getUser());
         }
         if (plan.store().isPresent()) {
-            config.setRootfs(provision(plan.store().get()).toString());
+            StoredImage image = provision(plan.store().get());
+            config.setRootfs(core.paths().rootfs(name).toString())
+                    .setImageConfig(image.config())
+                    .setSandboxDirectory(core.settings().sandboxDirectory());
         }
         ContainerConfig finalConfig = config.build();
         synchronized (container) {
@@ -135,7 +138,7 @@ final class LaunchPipeline {
      * Gets the image, picks the backend for where its layers are, checkpoints both (so that a
      * destroy after a restart knows what to undo), then makes the rootfs.
      */
-    private Path provision(Plugin<ImageStore> store) throws Exception {
+    private StoredImage provision(Plugin<ImageStore> store) throws Exception {
         Image image = request.getContainer().getMesos().getImage();
         Provisioner provisioner = new Provisioner(core.registry(), core.settings());
         StoredImage stored = provisioner.fetch(store, image, PullProgress.none());
@@ -159,14 +162,14 @@ final class LaunchPipeline {
             throw new IllegalStateException("backend '" + backend.name() + "' could not provision the rootfs: "
                     + e.getMessage(), e);
         }
-        return rootfs;
+        return stored;
     }
 
     /** The launch info the launcher gets: the merge plus what only the core decides. */
     private ContainerLaunchInfo finish(LaunchInfoMerger merger, ContainerConfig config) {
         ContainerLaunchInfo.Builder info = merger.result();
         boolean hasRootfs = config.hasRootfs();
-        String sandbox = hasRootfs ? core.settings().sandboxDirectory() : config.getDirectory();
+        String sandbox = hasRootfs ? config.getSandboxDirectory() : config.getDirectory();
         if (hasRootfs) {
             info.setRootfs(config.getRootfs());
             if (!info.hasWorkingDirectory()) {
