@@ -35,10 +35,21 @@ final class Agent implements AutoCloseable {
 
     /** Starts an agent and returns once it answers GET_HEALTH as healthy. */
     static Agent start(Path dir) throws Exception {
+        return start(dir, "", java.util.Map.of());
+    }
+
+    /**
+     * Starts an agent with more lines for unicon.agent.cfg and more configuration files
+     * (file name → content), and returns once it answers GET_HEALTH as healthy.
+     */
+    static Agent start(Path dir, String agentSettings, java.util.Map<String, String> configs) throws Exception {
         Path etc = Files.createDirectories(dir.resolve("etc"));
         int port = freePort();
         Files.writeString(etc.resolve("unicon.agent.cfg"),
-                "work_dir = " + dir.resolve("work") + "\nruntime_dir = " + dir.resolve("run") + "\n");
+                "work_dir = " + dir.resolve("work") + "\nruntime_dir = " + dir.resolve("run") + "\n" + agentSettings);
+        for (var config : configs.entrySet()) {
+            Files.writeString(etc.resolve(config.getKey()), config.getValue());
+        }
         Files.writeString(etc.resolve("unicon.agent.http.cfg"), "address = 127.0.0.1:" + port + "\n");
         Files.copy(Repository.root().resolve("runtime/etc/org.apache.felix.fileinstall-deploy.cfg"),
                 etc.resolve("org.apache.felix.fileinstall-deploy.cfg"));

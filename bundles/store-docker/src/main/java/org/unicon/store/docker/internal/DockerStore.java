@@ -182,21 +182,26 @@ public final class DockerStore implements ImageStore, AutoCloseable {
     public List<ImageSummary> images() throws IOException {
         List<ImageSummary> out = new ArrayList<>();
         for (ImageRecords.ImageRecord r : records.all()) {
-            long size = 0;
-            for (Digest l : r.layers()) {
-                Path p = layout.layer(l);
-                Long s = layerSizes.get(p);
-                if (s == null && Files.isDirectory(p)) {
-                    s = Trees.size(p);
-                    layerSizes.put(p, s);
-                }
-                size += s == null ? 0 : s;
-            }
-            out.add(ImageSummary.newBuilder().setType(Image.Type.DOCKER).setName(r.name())
-                    .setDigest(r.digest().toString()).setSize(size).setLayers(r.layers().size())
-                    .setPulledMillis(r.pulledMillis()).build());
+            out.add(summary(r));
         }
         return out;
+    }
+
+    /** What `unicon images` shows for a record; layer sizes are measured once and remembered. */
+    private ImageSummary summary(ImageRecords.ImageRecord r) throws IOException {
+        long size = 0;
+        for (Digest l : r.layers()) {
+            Path p = layout.layer(l);
+            Long s = layerSizes.get(p);
+            if (s == null && Files.isDirectory(p)) {
+                s = Trees.size(p);
+                layerSizes.put(p, s);
+            }
+            size += s == null ? 0 : s;
+        }
+        return ImageSummary.newBuilder().setType(Image.Type.DOCKER).setName(r.name())
+                .setDigest(r.digest().toString()).setSize(size).setLayers(r.layers().size())
+                .setPulledMillis(r.pulledMillis()).build();
     }
 
     /** Clears what interrupted pulls and prunes left in staging, and half-written records. */
@@ -270,8 +275,8 @@ public final class DockerStore implements ImageStore, AutoCloseable {
         return r != null && r.layers().stream().allMatch(l -> Files.isDirectory(layout.layer(l)));
     }
 
-    private StoredImage stored(ImageRecords.ImageRecord r) {
-        return StoredImage.of(r.layers().stream().map(layout::layer).toList(), r.runtime());
+    private StoredImage stored(ImageRecords.ImageRecord r) throws IOException {
+        return StoredImage.of(r.layers().stream().map(layout::layer).toList(), r.runtime(), summary(r));
     }
 
     private static void reportCached(ImageRecords.ImageRecord r, LayerProgress progress) {

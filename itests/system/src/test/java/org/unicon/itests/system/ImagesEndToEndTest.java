@@ -1,0 +1,76 @@
+package org.unicon.itests.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Docker images through the assembled agent: the store reads a directory of `docker save`
+ * archives made by the project's own set-up script from Debian's busybox-static, as the shipped
+ * configuration does; `bin/unicon pull` and `bin/unicon images` drive it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ImagesEndToEndTest {
+    private Path dir;
+    private Agent agent;
+    private Cli cli;
+
+    @BeforeAll
+    void startAgent() throws Exception {
+        dir = Files.createTempDirectory("unicon-images-");
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Process build = new ProcessBuilder(Repository.root().resolve("bin/lib/busybox-image").toString(),
+                images.toString()).inheritIO().start();
+        assertEquals(0, build.waitFor(), "bin/lib/busybox-image");
+        agent = Agent.start(dir, "image_providers = DOCKER\n", Map.of("unicon.store.docker.cfg",
+                "docker_registry = " + images + "\ndocker_store_dir = " + dir.resolve("store") + "\n"));
+        cli = new Cli(agent.address(), Files.createDirectories(dir.resolve("cli")));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (agent != null) {
+            agent.close();
+        }
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void pullStoresTheImageAndImagesListsIt() throws Exception {
+        Cli.Result pulled = cli.run("pull", "--docker_image=busybox");
+        assertEquals(0, pulled.exitCode(), pulled::toString);
+        assertTrue(pulled.out().contains("pulled library/busybox:latest"), pulled::toString);
+        assertTrue(pulled.out().contains("1 layers"), pulled::toString);
+
+        Cli.Result listed = cli.run("images");
+        assertEquals(0, listed.exitCode(), listed::toString);
+        assertTrue(listed.out().lines().anyMatch(l -> l.startsWith("docker") && l.contains("library/busybox:latest")
+                && l.contains("sha256:")), listed::toString);
+
+        try (Stream<Path> layers = Files.list(dir.resolve("store/layers"))) {
+            Path layer = layers.findFirst().orElseThrow();
+            assertTrue(Files.isRegularFile(layer.resolve("bin/busybox")), "the layer is extracted in the store");
+        }
+    }
+
+    @Test
+    void aMissingImageIsAClearErrorNamingWhereItLooked() throws Exception {
+        Cli.Result result = cli.run("pull", "--docker_image=nosuchimage:1.0");
+        assertEquals(1, result.exitCode(), result::toString);
+        assertTrue(result.err().contains("nosuchimage:1.0.tar"), result::toString);
+    }
+}
