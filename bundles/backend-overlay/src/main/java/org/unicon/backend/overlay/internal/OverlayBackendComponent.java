@@ -1,0 +1,30 @@
+package org.unicon.backend.overlay.internal;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.service.component.annotations.Component;
+import org.unicon.provisioner.ProvisionerBackend;
+
+/** Registers the {@link OverlayBackend} as the provisioner backend named {@code overlay}. */
+@Component(service = ProvisionerBackend.class, property = ProvisionerBackend.NAME + "=overlay")
+public class OverlayBackendComponent implements ProvisionerBackend {
+
+    private final OverlayBackend backend = new OverlayBackend();
+
+    @Override
+    public Optional<String> unavailable(Path storeDirectory) {
+        return backend.unavailable(storeDirectory);
+    }
+
+    @Override
+    public void provision(List<Path> layers, Path rootfs) throws Exception {
+        backend.provision(layers, rootfs);
+    }
+
+    @Override
+    public void destroy(Path rootfs) throws Exception {
+        backend.destroy(rootfs);
+    }
+}
