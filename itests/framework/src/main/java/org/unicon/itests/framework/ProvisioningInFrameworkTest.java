@@ -1,0 +1,174 @@
+package org.unicon.itests.framework;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.junit5.context.BundleContextExtension;
+import org.osgi.test.junit5.service.ServiceExtension;
+import org.osgi.util.tracker.ServiceTracker;
+import org.unicon.containerizer.Containerizer;
+import org.unicon.containerizer.ContainerizerException;
+import org.unicon.isolator.ContainerContext;
+import org.unicon.isolator.Isolator;
+import org.unicon.model.CommandInfo;
+import org.unicon.model.ContainerID;
+import org.unicon.model.ContainerInfo;
+import org.unicon.model.ContainerLaunchInfo;
+import org.unicon.model.ContainerTermination;
+import org.unicon.model.Image;
+import org.unicon.model.TaskStatus;
+import org.unicon.model.agent.Call;
+
+/**
+ * The core's provisioning with the real Docker store and the real overlay and copy backends, in
+ * Felix: a launch with an image gets a root filesystem made of the image's layers, which an
+ * isolator sees during prepare; the posix launcher then refuses to run a rootfs (that is the
+ * linux launcher's job), and destroying the container leaves nothing mounted.
+ */
+@ExtendWith(BundleContextExtension.class)
+@ExtendWith(ServiceExtension.class)
+class ProvisioningInFrameworkTest {
+    @InjectBundleContext
+    BundleContext context;
+
+    @InjectService(timeout = 10_000)
+    ConfigurationAdmin configurationAdmin;
+
+    private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    private ServiceRegistration<Isolator> registration;
+    private ServiceTracker<Containerizer, Containerizer> tracker;
+    private Containerizer containerizer;
+    private Configuration agent;
+    private Configuration store;
+    private Path dir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dir = Files.createTempDirectory("unicon-provisioning");
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Process build = new ProcessBuilder(repository().resolve("bin/lib/busybox-image").toString(), images.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(build.getInputStream().readAllBytes());
+        assertEquals(0, build.waitFor(), output);
+
+        Dictionary<String, Object> storeProperties = new Hashtable<>();
+        storeProperties.put("docker_registry", images.toString());
+        storeProperties.put("docker_store_dir", dir.resolve("store").toString());
+        store = configurationAdmin.getConfiguration("unicon.store.docker", "?");
+        store.update(storeProperties);
+
+        Dictionary<String, Object> isolator = new Hashtable<>();
+        isolator.put(Isolator.NAME, "itest/rootfs");
+        registration = context.registerService(Isolator.class, new Isolator() {
+            @Override
+            public Optional<ContainerLaunchInfo> prepare(ContainerContext container) {
+                Path rootfs = container.rootfs().orElseThrow();
+                seen.add("busybox " + Files.isRegularFile(rootfs.resolve("bin/busybox")));
+                seen.add("cmd " + container.config().getImageConfig().getCmdList());
+                seen.add("sandbox " + container.config().getSandboxDirectory());
+                return Optional.empty();
+            }
+        }, isolator);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        registration.unregister();
+        if (containerizer != null) {
+            for (var container : containerizer.containers()) {
+                containerizer.remove(container.getContainerId());
+            }
+        }
+        if (agent != null) {
+            agent.delete();
+            await(() -> tracker.getService() == null);
+            tracker.close();
+        }
+        store.delete();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"overlay", "copy"})
+    void anImageBecomesARootfsThatIsGoneAfterDestroy(String backend) throws Exception {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("work_dir", dir.resolve("work").toString());
+        properties.put("runtime_dir", dir.resolve("run").toString());
+        properties.put("isolation", "itest/rootfs");
+        properties.put("image_providers", "DOCKER");
+        properties.put("provisioner_image_backend", backend);
+        agent = configurationAdmin.getConfiguration("unicon.agent", "?");
+        agent.update(properties);
+        tracker = new ServiceTracker<>(context, Containerizer.class, null);
+        tracker.open();
+        containerizer = tracker.waitForService(20_000);
+        assertNotNull(containerizer, "the containerizer registers once it is configured");
+        await(() -> containerizer.plugins().stream().anyMatch(p -> p.getName().equals("DOCKER")));
+
+        Call.LaunchContainer launch = Call.LaunchContainer.newBuilder()
+                .setContainerId(ContainerID.newBuilder().setValue("img"))
+                .setCommand(CommandInfo.newBuilder().setValue("true"))
+                .setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
+                        .setMesos(ContainerInfo.MesosInfo.newBuilder().setImage(Image.newBuilder()
+                                .setType(Image.Type.DOCKER).setDocker(Image.Docker.newBuilder().setName("busybox")))))
+                .build();
+        ContainerizerException refused = assertThrows(ContainerizerException.class, () -> containerizer.launch(launch));
+        assertTrue(refused.getMessage().contains("rootfs"), refused.getMessage());
+
+        assertEquals(List.of("busybox true", "cmd [sh]", "sandbox /mnt/mesos/sandbox"), seen);
+        ContainerTermination termination = containerizer.wait(ContainerID.newBuilder().setValue("img").build())
+                .orElseThrow().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, termination.getReason());
+        String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
+        assertFalse(mounts.contains(dir.toString()), "nothing of the container is mounted:\n" + mounts);
+        assertFalse(Files.exists(dir.resolve("work/provisioner/containers/img")), "the rootfs is gone");
+    }
+
+    /** The repository root, found from where the tester runs (inside this module's target/). */
+    private static Path repository() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("bin/lib/busybox-image"))) {
+                return p;
+            }
+        }
+        throw new AssertionError("cannot find the repository (bin/lib/busybox-image) above " + Path.of("").toAbsolutePath());
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 20 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+}
