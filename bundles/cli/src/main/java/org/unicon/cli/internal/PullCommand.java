@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.unicon.model.Image;
 import org.unicon.model.ImageSummary;
 import org.unicon.model.agent.Call;
 import org.unicon.model.agent.Response;
@@ -44,9 +45,11 @@ final class PullCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // An explicit pull re-resolves the tag (cached=false), as `docker pull` does; layers
+        // already stored are still never fetched again.
+        Image image = which.docker != null ? ImageFlag.docker(which.docker) : ImageFlag.appc(which.appc);
         Call call = Call.newBuilder().setType(Call.Type.PULL_IMAGE).setPullImage(Call.PullImage.newBuilder()
-                .setImage(which.docker != null ? ImageFlag.docker(which.docker) : ImageFlag.appc(which.appc)))
-                .build();
+                .setImage(image.toBuilder().setCached(false))).build();
         PrintStream out = unicon.out();
         boolean terminal = System.console() != null;
         ImageSummary[] result = new ImageSummary[1];
@@ -67,12 +70,12 @@ final class PullCommand implements Callable<Integer> {
         if (error[0] != null) {
             throw new CliException(CliException.AGENT_REFUSED, error[0]);
         }
-        ImageSummary image = result[0];
-        if (image == null) {
+        ImageSummary pulled = result[0];
+        if (pulled == null) {
             throw new CliException(CliException.AGENT_REFUSED, "the agent ended the pull without saying how it went");
         }
-        out.println("pulled " + image.getName() + (image.hasDigest() ? " (" + image.getDigest() + ")" : "")
-                + ": " + image.getLayers() + " layers, " + Bytes.human(image.getSize()));
+        out.println("pulled " + pulled.getName() + (pulled.hasDigest() ? " (" + pulled.getDigest() + ")" : "")
+                + ": " + pulled.getLayers() + " layers, " + Bytes.human(pulled.getSize()));
         return 0;
     }
 

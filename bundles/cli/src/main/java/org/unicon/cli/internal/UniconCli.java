@@ -35,7 +35,7 @@ import picocli.CommandLine.Mixin;
             "Environment: UNICON_AGENT=HOST:PORT is the agent's address when --agent is not given."},
         subcommands = {
             AgentCommand.class, DemoCommand.class, ExecuteCommand.class, PsCommand.class,
-            WaitCommand.class, KillCommand.class, RemoveCommand.class, PullCommand.class, ImagesCommand.class,
+            WaitCommand.class, KillCommand.class, RemoveCommand.class, PullCommand.class, ImagesCommand.class, PruneCommand.class,
             PluginsCommand.class,
             CommandLine.HelpCommand.class})
 public final class UniconCli implements Runnable {
