@@ -32,6 +32,7 @@ final class LaunchInfoMerger {
         once(isolator, "rlimits", info.hasRlimits());
         once(isolator, "effective_capabilities", info.hasEffectiveCapabilities());
         once(isolator, "bounding_capabilities", info.hasBoundingCapabilities());
+        once(isolator, "hostname", info.hasHostname());
         for (Environment.Variable variable : info.getEnvironment().getVariablesList()) {
             environment.put(variable.getName(), variable);
         }

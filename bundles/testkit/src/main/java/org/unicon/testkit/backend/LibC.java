@@ -14,7 +14,6 @@ interface LibC extends Library {
 
     int S_IFCHR = 0020000;
     int S_IFIFO = 0010000;
-    int MNT_DETACH = 2;
 
     int mknod(String path, int mode, long device);
 
@@ -26,8 +25,6 @@ interface LibC extends Library {
     long llistxattr(String path, byte[] list, long size);
 
     long lgetxattr(String path, String name, byte[] value, long size);
-
-    int umount2(String target, int flags);
 
     String strerror(int errno);
 

@@ -24,6 +24,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.unicon.hostfs.MountTable;
+import org.unicon.hostfs.TreeDeleter;
+import org.unicon.hostfs.Unmounter;
 import org.unicon.provisioner.ProvisionerBackend;
 
 /**
@@ -63,9 +66,8 @@ public abstract class ProvisionerBackendConformance {
 
     @AfterEach
     void leaveNothingBehind() throws IOException {
-        List<Path> mounted = MountTable.mountPointsAtOrUnder(scratch);
-        MountTable.detachAll(scratch);
-        deleteTree(scratch);
+        List<Path> mounted = Unmounter.detachAll(scratch);
+        TreeDeleter.delete(scratch);
         assertTrue(mounted.isEmpty(), "still mounted after the test: " + mounted);
     }
 
@@ -338,17 +340,6 @@ public abstract class ProvisionerBackendConformance {
         }
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -42,8 +42,9 @@ import org.unicon.model.ImageRuntimeConfig;
  * }
  * </pre>
  *
- * The suite checks the registered service properties (read from the Declarative Services
- * descriptor bnd generated, so it runs after {@code process-classes}); that {@code prepare} never
+ * The suite checks the registered service properties (from the component's Declarative Services
+ * descriptor when bnd's output is on the class path, else from the class-retention annotations
+ * bnd turns into it: {@code @Component} and {@code @IsolatorProperties}); that {@code prepare} never
  * sets {@code rootfs} or {@code user}, for containers with and without an image; that {@code
  * cleanup} of a container the isolator does not know is fine and that cleanup is idempotent;
  * that {@code recover} with nothing to recover is fine; that prepare then cleanup leaves the
