@@ -109,8 +109,10 @@ final class ExecuteCommand implements Callable<Integer> {
             if (!keep) {
                 ContainerCalls.removeQuietly(client, id);
             }
+            // The agent's reason names the container when it failed one; else say which.
+            String reason = client.refused(answer).getMessage();
             throw new CliException(CliException.AGENT_REFUSED,
-                    "cannot launch container " + id + ": " + client.refused(answer).getMessage());
+                    reason.contains("'" + id + "'") ? reason : "cannot launch container " + id + ": " + reason);
         }
         if (detach) {
             unicon.out().println(id);
