@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.unicon.hostfs.TreeDeleter;
+import org.unicon.hostfs.Unmounter;
 import org.unicon.provisioner.ProvisionerBackend;
 
 /**

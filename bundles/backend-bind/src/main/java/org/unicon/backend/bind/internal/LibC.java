@@ -12,22 +12,13 @@ interface LibC extends Library {
 
     LibC INSTANCE = Native.load("c", LibC.class);
 
-    int EINVAL = 22;
-    int EBUSY = 16;
-    int ENOENT = 2;
-
     long MS_RDONLY = 1;
     long MS_REMOUNT = 32;
     long MS_BIND = 4096;
     long MS_SLAVE = 1 << 19;
     long MS_SHARED = 1 << 20;
 
-    int MNT_DETACH = 2;
-    int UMOUNT_NOFOLLOW = 8;
-
     int mount(String source, String target, String type, long flags, Pointer data);
-
-    int umount2(String target, int flags);
 
     int geteuid();
 

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.unicon.hostfs.TreeDeleter;
+import org.unicon.hostfs.Unmounter;
 import org.unicon.layers.LayerApplier;
 import org.unicon.provisioner.ProvisionerBackend;
 

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import org.unicon.hostfs.TreeDeleter;
+import org.unicon.hostfs.Unmounter;
 import org.unicon.provisioner.ProvisionerBackend;
 
 /**

@@ -14,13 +14,7 @@ interface LibC extends Library {
 
     LibC INSTANCE = Native.load("c", LibC.class);
 
-    int EINVAL = 22;
-    int EBUSY = 16;
-    int ENOENT = 2;
     int EINTR = 4;
-
-    int MNT_DETACH = 2;
-    int UMOUNT_NOFOLLOW = 8;
 
     long SYS_MOVE_MOUNT = 429;
     long SYS_FSOPEN = 430;
@@ -40,8 +34,6 @@ interface LibC extends Library {
     long read(int fd, byte[] buffer, long count);
 
     int close(int fd);
-
-    int umount2(String target, int flags);
 
     /** statfs(2) into a buffer of at least 120 bytes; {@code f_type} is the long at offset 0. */
     int statfs(String path, Memory buffer);

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.unicon.hostfs.TreeDeleter;
+import org.unicon.hostfs.Unmounter;
 import org.unicon.provisioner.ProvisionerBackend;
 
 /**

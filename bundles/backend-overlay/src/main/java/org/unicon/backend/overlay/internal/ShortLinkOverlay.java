@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.StringJoiner;
 
+import org.unicon.hostfs.TreeDeleter;
+
 /**
  * Mounts with the classic API for kernels before 6.8 (no {@code lowerdir+}): a directory of
  * symbolic links named {@code 0}, {@code 1}, ... points at the layers, and util-linux

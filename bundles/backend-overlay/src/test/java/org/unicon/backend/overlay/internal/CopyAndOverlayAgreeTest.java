@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.unicon.backend.copy.internal.CopyBackendComponent;
+import org.unicon.hostfs.MountTable;
 import org.unicon.provisioner.ProvisionerBackend;
 import org.unicon.testkit.backend.ConformanceImages;
 import org.unicon.testkit.backend.FileTree;

@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.unicon.hostfs.MountTable;
 import org.unicon.testkit.backend.LayerBuilder;
 
 /** When overlay (and aufs) say they can work here, checked against real filesystems. */

@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.unicon.hostfs.TreeDeleter;
+import org.unicon.hostfs.Unmounter;
+
 /**
  * A test's scratch directory that is checked for leftover mounts before it is deleted: a mount
  * still there fails the test, and is detached first so the deletion never reaches through it.
@@ -19,10 +22,7 @@ final class ScratchDirectory implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        List<Path> mounted = MountTable.mountPointsAtOrUnder(path);
-        for (Path mountPoint : mounted) {
-            LibC.INSTANCE.umount2(mountPoint.toString(), LibC.MNT_DETACH);
-        }
+        List<Path> mounted = Unmounter.detachAll(path);
         TreeDeleter.delete(path);
         if (!mounted.isEmpty()) {
             throw new AssertionError("still mounted after the test: " + mounted);

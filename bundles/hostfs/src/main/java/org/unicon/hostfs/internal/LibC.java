@@ -1,19 +1,19 @@
-package org.unicon.backend.copy.internal;
+package org.unicon.hostfs.internal;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 
 /**
- * The libc calls Java has no API for. Calls return -1 on failure; the errno is then
- * {@link #errno()} (JNA saves it after every call). Constants are Linux's.
+ * The libc calls the library needs and Java has no API for. Calls return -1 on failure; the
+ * errno is then {@link #errno()} (JNA saves it after every call). Constants are Linux's.
  */
-interface LibC extends Library {
+public interface LibC extends Library {
 
     LibC INSTANCE = Native.load("c", LibC.class);
 
-    int EINVAL = 22;
-    int EBUSY = 16;
     int ENOENT = 2;
+    int EBUSY = 16;
+    int EINVAL = 22;
 
     int MNT_DETACH = 2;
     int UMOUNT_NOFOLLOW = 8;

@@ -1,4 +1,4 @@
-package org.unicon.backend.copy.internal;
+package org.unicon.hostfs;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,8 +7,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** This process's view of the mount table ({@code /proc/self/mountinfo}). */
-final class MountTable {
+/**
+ * This process's view of the mount table ({@code /proc/self/mountinfo}): the mounts of its mount
+ * namespace, as paths seen from its root. Every call reads the table afresh.
+ */
+public final class MountTable {
 
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
@@ -16,13 +19,23 @@ final class MountTable {
     }
 
     /**
-     * The mount points at or below {@code dir}, last mounted first, so that unmounting them in
-     * this order takes stacked and nested mounts off from the top.
+     * The mount points at or below {@code dir} (compared path component by path component after
+     * resolving {@code dir}'s symbolic links), last mounted first, so that unmounting them in this
+     * order takes stacked and nested mounts off from the top. A mount stacked on another at the
+     * same place appears once per mount. A {@code dir} that does not exist is taken as its
+     * absolute normal form.
+     *
+     * @return the mount points, empty when nothing is mounted there
+     * @throws IOException when the mount table cannot be read
      */
-    static List<Path> mountPointsAtOrUnder(Path dir) throws IOException {
-        Path root = canonical(dir);
+    public static List<Path> mountPointsAtOrUnder(Path dir) throws IOException {
+        return mountPointsAtOrUnder(canonical(dir), Files.readAllLines(MOUNTINFO));
+    }
+
+    /** The mount points in {@code mountinfo} lines at or below {@code root}, last line first. */
+    static List<Path> mountPointsAtOrUnder(Path root, List<String> mountinfo) {
         List<Path> found = new ArrayList<>();
-        for (String line : Files.readAllLines(MOUNTINFO)) {
+        for (String line : mountinfo) {
             String[] fields = line.split(" ", 6);
             if (fields.length < 5) {
                 continue;
