@@ -2,24 +2,19 @@ package org.unicon.launcher.linux.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.protobuf.InvalidProtocolBufferException;
 import org.unicon.launcher.LaunchRequest;
-import org.unicon.model.ContainerConfig;
 import org.unicon.model.ContainerLaunchInfo;
 
 /**
  * Writes a container's OCI runtime bundle: {@code <launcher dir>/bundle/config.json}. The rootfs
  * is referenced by its real path (runc refuses a symlinked root), not copied; the user is
- * resolved in the rootfs; the hostname comes from the container's checkpointed ContainerConfig
- * ({@code <runtime_dir>/containers/<id>/config}, the launcher directory's sibling), because the
- * launch request does not carry it.
+ * resolved in the rootfs; the hostname is the launch info's (set with a UTS namespace).
  */
 final class BundleWriter {
 
@@ -44,30 +39,12 @@ final class BundleWriter {
         }
         String user = info.hasUser() ? info.getUser() : info.getCommand().getUser();
         UserLookup.Ids ids = UserLookup.resolve(id, user, rootfs.orElse(null));
-        ObjectNode spec = OciSpec.build(request, ids, rootfs, hostname(request.directory()), cgroupsPath);
+        ObjectNode spec = OciSpec.build(request, ids, rootfs, info.hasHostname() ? Optional.of(info.getHostname()) : Optional.empty(), cgroupsPath);
         Path bundle = Files.createDirectories(request.directory().resolve(BUNDLE));
         Path tmp = bundle.resolve("config.json.tmp");
         JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), spec);
         Files.move(tmp, bundle.resolve("config.json"), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
         return bundle;
-    }
-
-    /** ContainerInfo.hostname from the core's checkpoint, if there is one. */
-    private static Optional<String> hostname(Path launcherDirectory) throws IOException {
-        Path parent = launcherDirectory.toAbsolutePath().getParent();
-        if (parent == null) {
-            return Optional.empty();
-        }
-        try {
-            ContainerConfig config = ContainerConfig.parseFrom(Files.readAllBytes(parent.resolve("config")));
-            return config.getContainerInfo().hasHostname()
-                    ? Optional.of(config.getContainerInfo().getHostname()) : Optional.empty();
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (InvalidProtocolBufferException e) {
-            throw new IOException("the container config " + parent.resolve("config") + " is corrupt: "
-                    + e.getMessage(), e);
-        }
     }
 }

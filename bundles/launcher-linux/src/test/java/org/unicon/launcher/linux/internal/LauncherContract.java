@@ -14,9 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.unicon.model.ContainerConfig;
 import org.unicon.model.ContainerID;
-import org.unicon.model.ContainerInfo;
 
 /**
  * The linux launcher against a real OCI runtime and conmon; each runtime runs it in a subclass.
@@ -183,13 +181,9 @@ abstract class LauncherContract extends LinuxFixture {
     }
 
     @Test
-    void theHostnameComesFromTheContainerConfigWhenUtsIsAsked() throws Exception {
+    void theHostnameComesFromTheLaunchInfoWhenUtsIsAsked() throws Exception {
         String id = newId("uts");
-        Request request = request(id, info(id, shell("hostname"), OciSpec.CLONE_NEWUTS).build());
-        Files.createDirectories(request.directory().getParent());
-        Files.write(request.directory().getParent().resolve("config"), ContainerConfig.newBuilder()
-                .setContainerInfo(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS).setHostname("box-1"))
-                .build().toByteArray());
+        Request request = request(id, info(id, shell("hostname"), OciSpec.CLONE_NEWUTS).setHostname("box-1").build());
 
         assertEquals(0, run(request));
         assertEquals("box-1\n", read(request.stdout()));
