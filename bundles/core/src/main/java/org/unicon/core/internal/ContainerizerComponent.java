@@ -134,8 +134,37 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
             }
             normalised.add(upper);
         }
-        return new AgentSettings(AgentSettings.list(config.isolation()), config.launcher().trim(), normalised,
-                config.sandbox__directory(), config.provisioner__image__backend().trim());
+        List<String> isolation = AgentSettings.list(config.isolation());
+        String launcher = config.launcher().trim();
+        requireImageSupport(normalised, isolation, launcher);
+        return new AgentSettings(isolation, launcher, normalised, config.sandbox__directory(),
+                config.provisioner__image__backend().trim());
+    }
+
+    /**
+     * As in Mesos: containers with images need filesystem/linux and the linux launcher, and
+     * Docker images need docker/runtime to apply the image's command and environment.
+     */
+    private static void requireImageSupport(List<String> providers, List<String> isolation, String launcher) {
+        if (providers.isEmpty()) {
+            return;
+        }
+        String given = "image_providers is '" + String.join(",", providers) + "'";
+        List<String> missing = new ArrayList<>();
+        if (!isolation.contains("filesystem/linux")) {
+            missing.add("filesystem/linux");
+        }
+        if (providers.contains("DOCKER") && !isolation.contains("docker/runtime")) {
+            missing.add("docker/runtime");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("unicon.agent: " + given + ", which needs " + String.join(" and ", missing)
+                    + " in isolation (it is '" + String.join(",", isolation) + "')");
+        }
+        if (!launcher.equals("linux")) {
+            throw new IllegalArgumentException("unicon.agent: " + given + ", which needs launcher=linux (it is '"
+                    + launcher + "')");
+        }
     }
 
     private static void requireAbsolute(String key, String value) {

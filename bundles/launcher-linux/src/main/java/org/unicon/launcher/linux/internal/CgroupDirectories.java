@@ -74,6 +74,25 @@ final class CgroupDirectories {
             throw new IOException("the cgroups " + left + " of container '" + containerId
                     + "' cannot be removed (processes still in them?)");
         }
+        removeEmptyParents(cgroupsPath);
+    }
+
+    /**
+     * Removes the parents the runtime created for {@code cgroupsPath} (e.g. {@code /unicon}) once
+     * no container is left in them, so the host is left as it was. rmdir refuses a cgroup that
+     * still has children, which is how one that another container still uses survives.
+     */
+    private static void removeEmptyParents(String cgroupsPath) throws IOException {
+        Path relative = Path.of(cgroupsPath.startsWith("/") ? cgroupsPath.substring(1) : cgroupsPath);
+        for (Path parent = relative.getParent(); parent != null; parent = parent.getParent()) {
+            for (Path dir : existing("/" + parent)) {
+                try {
+                    Files.deleteIfExists(dir);
+                } catch (IOException e) {
+                    // another container's cgroup is still in it
+                }
+            }
+        }
     }
 
     /** mountinfo escapes space, tab, newline and backslash as octal. */

@@ -89,6 +89,8 @@ abstract class LinuxFixture {
         for (String id : ids) {
             assertEquals(List.of(), cgroupsNamed(id), "cgroups left for container " + id);
         }
+        assertEquals(List.of(), CgroupDirectories.existing("/" + CGROUPS_ROOT),
+                "the cgroups root is removed with the last container");
     }
 
     @AfterAll

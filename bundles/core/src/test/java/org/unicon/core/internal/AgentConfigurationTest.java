@@ -1,0 +1,57 @@
+package org.unicon.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The agent configuration's checks, on configurations made as DS makes them (defaults + given keys). */
+class AgentConfigurationTest {
+
+    /** A Config whose methods answer the given values and the annotation's defaults otherwise. */
+    private static ContainerizerComponent.Config config(Map<String, String> given) {
+        return (ContainerizerComponent.Config) Proxy.newProxyInstance(AgentConfigurationTest.class.getClassLoader(),
+                new Class<?>[] {ContainerizerComponent.Config.class}, (proxy, method, args) -> {
+                    String key = method.getName().replace("__", "_");
+                    return given.containsKey(key) ? given.get(key) : method.getDefaultValue();
+                });
+    }
+
+    private static String refused(Map<String, String> given) {
+        return assertThrows(IllegalArgumentException.class, () -> ContainerizerComponent.settings(config(given)))
+                .getMessage();
+    }
+
+    @Test
+    void defaultsAreUsable() {
+        AgentSettings settings = ContainerizerComponent.settings(config(Map.of()));
+        assertEquals("posix", settings.launcher());
+        assertEquals(List.of(), settings.isolation());
+    }
+
+    @Test
+    void dockerImagesNeedFilesystemLinuxDockerRuntimeAndTheLinuxLauncher() {
+        Map<String, String> given = new HashMap<>(Map.of("image_providers", "docker"));
+        assertEquals("unicon.agent: image_providers is 'DOCKER', which needs filesystem/linux and docker/runtime in"
+                + " isolation (it is '')", refused(given));
+        given.put("isolation", "filesystem/linux,docker/runtime");
+        assertEquals("unicon.agent: image_providers is 'DOCKER', which needs launcher=linux (it is 'posix')",
+                refused(given));
+        given.put("launcher", "linux");
+        assertEquals(List.of("DOCKER"), ContainerizerComponent.settings(config(given)).imageProviders());
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        assertEquals("unicon.agent: work_dir must be an absolute path, not 'relative'",
+                refused(Map.of("work_dir", "relative")));
+        assertEquals("unicon.agent: image_providers has 'OCI'; the image types are DOCKER and APPC",
+                refused(Map.of("image_providers", "OCI")));
+        assertEquals("unicon.agent: launcher is empty; name a launcher such as posix", refused(Map.of("launcher", " ")));
+    }
+}
