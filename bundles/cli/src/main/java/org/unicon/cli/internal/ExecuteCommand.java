@@ -69,6 +69,11 @@ final class ExecuteCommand implements Callable<Integer> {
                     + " (/path or file:///path) holding one.")
     String env;
 
+    @Option(names = "--volumes", paramLabel = "JSON",
+            description = "Mesos volumes, a JSON array (or a file holding it), e.g."
+                    + " [{\"container_path\":\"/data\",\"host_path\":\"/srv/data\",\"mode\":\"RO\"}].")
+    String volumes;
+
     @Option(names = "--docker_image", paramLabel = "IMAGE",
             description = "Run in a Docker image: [REGISTRY[:PORT]/]REPOSITORY[:TAG|@DIGEST], e.g. busybox."
                     + " Without --command the image's entrypoint runs.")
@@ -141,10 +146,16 @@ final class ExecuteCommand implements Callable<Integer> {
                 .setContainerId(ContainerID.newBuilder().setValue(id))
                 .setCommand(info)
                 .addAllResources(ResourcesFlag.parse(resources));
-        if (dockerImage != null || appcImage != null) {
-            launch.setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
-                    .setMesos(ContainerInfo.MesosInfo.newBuilder().setImage(
-                            dockerImage != null ? ImageFlag.docker(dockerImage) : ImageFlag.appc(appcImage))));
+        if (dockerImage != null || appcImage != null || volumes != null) {
+            ContainerInfo.Builder container = ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS);
+            if (dockerImage != null || appcImage != null) {
+                container.setMesos(ContainerInfo.MesosInfo.newBuilder().setImage(
+                        dockerImage != null ? ImageFlag.docker(dockerImage) : ImageFlag.appc(appcImage)));
+            }
+            if (volumes != null) {
+                container.addAllVolumes(VolumesFlag.parse(volumes));
+            }
+            launch.setContainer(container);
         }
         return launch.build();
     }

@@ -53,6 +53,8 @@ final class Agent implements AutoCloseable {
         Files.writeString(etc.resolve("unicon.agent.http.cfg"), "address = 127.0.0.1:" + port + "\n");
         Files.copy(Repository.root().resolve("runtime/etc/org.apache.felix.fileinstall-deploy.cfg"),
                 etc.resolve("org.apache.felix.fileinstall-deploy.cfg"));
+        Files.copy(Repository.root().resolve("runtime/etc/unicon.launcher.linux.cfg"),
+                etc.resolve("unicon.launcher.linux.cfg"));
 
         ProcessBuilder builder = new ProcessBuilder(Repository.unicon().toString(), "agent",
                 "--etc", etc.toString(), "--data", dir.resolve("data").toString(),

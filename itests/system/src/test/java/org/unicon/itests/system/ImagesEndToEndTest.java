@@ -37,7 +37,7 @@ class ImagesEndToEndTest {
         Process build = new ProcessBuilder(Repository.root().resolve("bin/lib/busybox-image").toString(),
                 images.toString()).inheritIO().start();
         assertEquals(0, build.waitFor(), "bin/lib/busybox-image");
-        agent = Agent.start(dir, "image_providers = DOCKER\n", Map.of("unicon.store.docker.cfg",
+        agent = Agent.start(dir, LinuxContainersEndToEndTest.IMAGE_SETTINGS, Map.of("unicon.store.docker.cfg",
                 "docker_registry = " + images + "\ndocker_store_dir = " + dir.resolve("store") + "\n"));
         cli = new Cli(agent.address(), Files.createDirectories(dir.resolve("cli")));
     }

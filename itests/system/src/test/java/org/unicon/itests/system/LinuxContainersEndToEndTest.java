@@ -1,0 +1,107 @@
+package org.unicon.itests.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Docker images run isolated through the assembled agent, configured as the shipped runtime is:
+ * the linux launcher (real runc or crun under conmon), filesystem/linux, docker/runtime and the
+ * pid and ipc namespaces, the busybox image from the project's own archive directory.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LinuxContainersEndToEndTest {
+    static final String IMAGE_SETTINGS = "image_providers = DOCKER\nlauncher = linux\n"
+            + "isolation = filesystem/linux,docker/runtime,namespaces/pid,namespaces/ipc\n";
+
+    private Path dir;
+    private Agent agent;
+    private Cli cli;
+
+    @BeforeAll
+    void startAgent() throws Exception {
+        dir = Files.createTempDirectory("unicon-linux-");
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Process build = new ProcessBuilder(Repository.root().resolve("bin/lib/busybox-image").toString(),
+                images.toString()).inheritIO().start();
+        assertEquals(0, build.waitFor(), "bin/lib/busybox-image");
+        agent = Agent.start(dir, IMAGE_SETTINGS, Map.of("unicon.store.docker.cfg",
+                "docker_registry = " + images + "\ndocker_store_dir = " + dir.resolve("store") + "\n"));
+        cli = new Cli(agent.address(), Files.createDirectories(dir.resolve("cli")));
+    }
+
+    @AfterAll
+    void stopAndCheckNothingIsLeft() throws Exception {
+        try {
+            if (agent != null) {
+                agent.close();
+            }
+            String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
+            assertFalse(mounts.contains(dir.toString()), "mounts left:\n" + mounts);
+            assertEquals(List.of(), Processes.mentioning(dir), "processes left");
+            try (Stream<Path> cgroups = Files.list(Path.of("/sys/fs/cgroup/memory"))) {
+                assertFalse(cgroups.anyMatch(p -> p.getFileName().toString().equals("unicon")),
+                        "the containers' cgroups root is removed with the last container");
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void theCommandRunsAsPid1InTheImagesTreeAndItsExitCodeComesBack() throws Exception {
+        Cli.Result result = cli.run("execute", "--docker_image=busybox",
+                "--command=echo pid $$; ls /; test -e " + dir + " && echo host-visible; pwd; exit 3");
+        assertEquals(3, result.exitCode(), result::toString);
+        List<String> lines = result.out().lines().toList();
+        assertEquals("pid 1", lines.get(0), result::toString);
+        assertTrue(lines.containsAll(List.of("bin", "etc", "proc", "dev", "mnt")), result::toString);
+        assertFalse(lines.contains("host-visible"), "the host's paths are not in the container: " + result);
+        assertEquals("/mnt/mesos/sandbox", lines.get(lines.size() - 1), "the image has no WorkingDir: the sandbox");
+    }
+
+    @Test
+    void withoutACommandTheImagesCmdRuns() throws Exception {
+        Cli.Result result = cli.run("execute", "--docker_image=busybox", "--shell=false");
+        assertEquals(0, result.exitCode(), result::toString);
+    }
+
+    @Test
+    void aReadOnlyVolumeRefusesWritesAndAReadWriteOneKeepsThem() throws Exception {
+        Path ro = Files.createDirectories(dir.resolve("ro"));
+        Path rw = Files.createDirectories(dir.resolve("rw"));
+        String volumes = "[{\"container_path\":\"/ro\",\"host_path\":\"" + ro + "\",\"mode\":\"RO\"},"
+                + "{\"container_path\":\"/rw\",\"host_path\":\"" + rw + "\",\"mode\":\"RW\"}]";
+        Cli.Result result = cli.run("execute", "--docker_image=busybox", "--volumes=" + volumes,
+                "--command=touch /ro/x 2>/dev/null && echo ro-writable; echo kept > /rw/y");
+        assertEquals(0, result.exitCode(), result::toString);
+        assertFalse(result.out().contains("ro-writable"), result::toString);
+        assertFalse(Files.exists(ro.resolve("x")));
+        assertEquals("kept\n", Files.readString(rw.resolve("y")));
+    }
+
+    @Test
+    void aKilledContainerReportsTheSignal() throws Exception {
+        assertEquals(0, cli.run("execute", "--name=sleeper", "--detach", "--docker_image=busybox",
+                "--command=sleep 1000").exitCode());
+        assertEquals(0, cli.run("kill", "sleeper").exitCode());
+        Cli.Result waited = cli.run("wait", "sleeper");
+        assertEquals(137, waited.exitCode(), waited::toString);
+        assertTrue(waited.err().contains("killed by signal 9"), waited::toString);
+        assertEquals(0, cli.run("remove", "sleeper").exitCode());
+    }
+}
