@@ -3,7 +3,6 @@ package org.unicon.itests.framework;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -33,7 +32,6 @@ import org.osgi.test.junit5.context.BundleContextExtension;
 import org.osgi.test.junit5.service.ServiceExtension;
 import org.osgi.util.tracker.ServiceTracker;
 import org.unicon.containerizer.Containerizer;
-import org.unicon.containerizer.ContainerizerException;
 import org.unicon.isolator.ContainerContext;
 import org.unicon.isolator.Isolator;
 import org.unicon.model.CommandInfo;
@@ -42,14 +40,14 @@ import org.unicon.model.ContainerInfo;
 import org.unicon.model.ContainerLaunchInfo;
 import org.unicon.model.ContainerTermination;
 import org.unicon.model.Image;
-import org.unicon.model.TaskStatus;
+import org.unicon.model.TaskState;
 import org.unicon.model.agent.Call;
 
 /**
- * The core's provisioning with the real Docker store and the real overlay and copy backends, in
- * Felix: a launch with an image gets a root filesystem made of the image's layers, which an
- * isolator sees during prepare; the posix launcher then refuses to run a rootfs (that is the
- * linux launcher's job), and destroying the container leaves nothing mounted.
+ * A Docker image run through the core in Felix with the real store, the overlay and copy
+ * backends, filesystem/linux, docker/runtime and the linux launcher (runc or crun under conmon):
+ * the root filesystem made of the image's layers is what an isolator sees during prepare and
+ * what the command runs in, and once the container has ended nothing of it is mounted.
  */
 @ExtendWith(BundleContextExtension.class)
 @ExtendWith(ServiceExtension.class)
@@ -66,6 +64,7 @@ class ProvisioningInFrameworkTest {
     private Containerizer containerizer;
     private Configuration agent;
     private Configuration store;
+    private Configuration launcher;
     private Path dir;
 
     @BeforeEach
@@ -111,6 +110,9 @@ class ProvisioningInFrameworkTest {
             tracker.close();
         }
         store.delete();
+        if (launcher != null) {
+            launcher.delete();
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -122,9 +124,12 @@ class ProvisioningInFrameworkTest {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("work_dir", dir.resolve("work").toString());
         properties.put("runtime_dir", dir.resolve("run").toString());
-        properties.put("isolation", "itest/rootfs");
+        properties.put("isolation", "filesystem/linux,docker/runtime,itest/rootfs");
+        properties.put("launcher", "linux");
         properties.put("image_providers", "DOCKER");
         properties.put("provisioner_image_backend", backend);
+        launcher = configurationAdmin.getConfiguration("unicon.launcher.linux", "?");
+        launcher.update(new Hashtable<>(java.util.Map.of("cgroups_root", "unicon-itest")));
         agent = configurationAdmin.getConfiguration("unicon.agent", "?");
         agent.update(properties);
         tracker = new ServiceTracker<>(context, Containerizer.class, null);
@@ -135,18 +140,20 @@ class ProvisioningInFrameworkTest {
 
         Call.LaunchContainer launch = Call.LaunchContainer.newBuilder()
                 .setContainerId(ContainerID.newBuilder().setValue("img"))
-                .setCommand(CommandInfo.newBuilder().setValue("true"))
+                .setCommand(CommandInfo.newBuilder().setValue("test -x /bin/busybox && echo hello from busybox"))
                 .setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
                         .setMesos(ContainerInfo.MesosInfo.newBuilder().setImage(Image.newBuilder()
                                 .setType(Image.Type.DOCKER).setDocker(Image.Docker.newBuilder().setName("busybox")))))
                 .build();
-        ContainerizerException refused = assertThrows(ContainerizerException.class, () -> containerizer.launch(launch));
-        assertTrue(refused.getMessage().contains("rootfs"), refused.getMessage());
+        await(() -> containerizer.plugins().stream().filter(p -> p.getStatus() == org.unicon.model.PluginInfo.Status.IN_USE)
+                .map(p -> p.getName()).toList().containsAll(List.of("linux", "filesystem/linux", "docker/runtime")));
+        containerizer.launch(launch);
 
         assertEquals(List.of("busybox true", "cmd [sh]", "sandbox /mnt/mesos/sandbox"), seen);
         ContainerTermination termination = containerizer.wait(ContainerID.newBuilder().setValue("img").build())
                 .orElseThrow().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        assertEquals(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, termination.getReason());
+        assertEquals(TaskState.TASK_FINISHED, termination.getState(), termination.toString());
+        assertEquals("hello from busybox\n", Files.readString(dir.resolve("work/containers/img/stdout")));
         String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
         assertFalse(mounts.contains(dir.toString()), "nothing of the container is mounted:\n" + mounts);
         assertFalse(Files.exists(dir.resolve("work/provisioner/containers/img")), "the rootfs is gone");
