@@ -1,14 +1,13 @@
 package org.unicon.cli.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import org.unicon.model.agent.Call;
@@ -18,10 +17,14 @@ import org.unicon.model.agent.Response;
  * Speaks the agent's v1 API: one {@code POST /api/v1} per call, in {@code application/x-protobuf}
  * both ways. Failures become {@link CliException}s that say what to do: an agent that is not
  * running, a connection that broke, or the agent's own reason for refusing a call.
+ *
+ * <p>It uses {@link HttpURLConnection}: the agent listens on plain HTTP, and java.net.http's
+ * client sets up TLS when it is built, which costs a short-lived CLI about 300 ms per run.
  */
 final class AgentClient {
 
     static final String PROTOBUF = "application/x-protobuf";
+    private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     /** An answer of the agent: its HTTP status, and the response (2xx) or the reason (otherwise). */
     record Answer(int status, Response response, String reason) {
@@ -31,14 +34,9 @@ final class AgentClient {
     }
 
     private final AgentAddress address;
-    private final HttpClient http;
 
     AgentClient(AgentAddress address) {
         this.address = address;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
     }
 
     AgentAddress address() {
@@ -56,47 +54,44 @@ final class AgentClient {
 
     /** Sends a call and returns whatever the agent answered, 2xx or not. */
     Answer send(Call call) {
+        HttpURLConnection connection = post(call, PROTOBUF, null);
         try {
-            return answer(http.send(request(call), HttpResponse.BodyHandlers.ofByteArray()));
+            int status = connection.getResponseCode();
+            return answer(status, body(connection, status));
         } catch (IOException e) {
             throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(CliException.USAGE, "interrupted while waiting for the agent");
+        } finally {
+            connection.disconnect();
         }
     }
 
-    /** As {@link #send}, without blocking; for calls that block on the agent's side (WAIT). */
+    /** As {@link #send}, on a thread of its own; for calls that block on the agent's side (WAIT). */
     CompletableFuture<Answer> sendAsync(Call call) {
-        return http.sendAsync(request(call), HttpResponse.BodyHandlers.ofByteArray())
-                .handle((response, failure) -> {
-                    if (failure == null) {
-                        return answer(response);
-                    }
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure;
-                    throw cause instanceof CliException cli ? cli : unreachable(cause);
-                });
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                answer.complete(send(call));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        }, "unicon-cli-" + call.getType());
+        thread.setDaemon(true);
+        thread.start();
+        return answer;
     }
 
     /**
      * Sends a call whose answer is a RecordIO stream of responses (PULL_IMAGE), handing each
      * record to {@code records} as it arrives.
      */
-    void stream(Call call, java.util.function.Consumer<Response> records) {
-        HttpRequest request = HttpRequest.newBuilder(address.apiUri())
-                .header("Content-Type", PROTOBUF)
-                .header("Accept", "application/recordio")
-                .header("Message-Accept", PROTOBUF)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(call.toByteArray()))
-                .build();
+    void stream(Call call, Consumer<Response> records) {
+        HttpURLConnection connection = post(call, "application/recordio", PROTOBUF);
         try {
-            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (java.io.InputStream in = response.body()) {
-                if (response.statusCode() / 100 != 2) {
-                    throw refused(new Answer(response.statusCode(), Response.getDefaultInstance(),
-                            new String(in.readAllBytes(), StandardCharsets.UTF_8).strip()));
-                }
+            int status = connection.getResponseCode();
+            if (status / 100 != 2) {
+                throw refused(answer(status, body(connection, status)));
+            }
+            try (InputStream in = connection.getInputStream()) {
                 RecordReader reader = new RecordReader(in);
                 byte[] record;
                 while ((record = reader.next()) != null) {
@@ -105,9 +100,8 @@ final class AgentClient {
             }
         } catch (IOException e) {
             throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(CliException.USAGE, "interrupted while waiting for the agent");
+        } finally {
+            connection.disconnect();
         }
     }
 
@@ -119,17 +113,39 @@ final class AgentClient {
         return new CliException(CliException.AGENT_REFUSED, reason);
     }
 
-    private HttpRequest request(Call call) {
-        return HttpRequest.newBuilder(address.apiUri())
-                .header("Content-Type", PROTOBUF)
-                .header("Accept", PROTOBUF)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(call.toByteArray()))
-                .build();
+    private HttpURLConnection post(Call call, String accept, String messageAccept) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) address.apiUri().toURL().openConnection();
+            connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+            connection.setRequestMethod("POST");
+            connection.setDoOutput(true);
+            connection.setRequestProperty("Content-Type", PROTOBUF);
+            connection.setRequestProperty("Accept", accept);
+            if (messageAccept != null) {
+                connection.setRequestProperty("Message-Accept", messageAccept);
+            }
+            byte[] body = call.toByteArray();
+            connection.setFixedLengthStreamingMode(body.length);
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(body);
+            }
+            return connection;
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
     }
 
-    private Answer answer(HttpResponse<byte[]> response) {
-        int status = response.statusCode();
-        byte[] body = response.body();
+    private static byte[] body(HttpURLConnection connection, int status) throws IOException {
+        InputStream in = status / 100 == 2 ? connection.getInputStream() : connection.getErrorStream();
+        if (in == null) {
+            return new byte[0];
+        }
+        try (in) {
+            return in.readAllBytes();
+        }
+    }
+
+    private Answer answer(int status, byte[] body) {
         if (status / 100 != 2) {
             String reason = new String(body, StandardCharsets.UTF_8).strip();
             if (reason.length() > 4000) {
