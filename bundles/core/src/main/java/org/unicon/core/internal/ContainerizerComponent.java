@@ -135,6 +135,11 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
             normalised.add(upper);
         }
         List<String> isolation = AgentSettings.list(config.isolation());
+        List<String> filesystems = isolation.stream().filter(name -> name.startsWith("filesystem/")).toList();
+        if (filesystems.size() > 1) {
+            throw new IllegalArgumentException("unicon.agent: isolation names " + String.join(" and ", filesystems)
+                    + "; a container has exactly one filesystem isolator");
+        }
         String launcher = config.launcher().trim();
         requireImageSupport(normalised, isolation, launcher);
         return new AgentSettings(isolation, launcher, normalised, config.sandbox__directory(),

@@ -18,6 +18,7 @@ import org.unicon.store.ImageStore;
  * configured with, or says exactly what is missing. Runs before anything is created.
  */
 final class LaunchPlanner {
+    static final String DEFAULT_FILESYSTEM = "filesystem/posix";
     private final PluginRegistry plugins;
     private final AgentSettings settings;
 
@@ -46,7 +47,7 @@ final class LaunchPlanner {
         }
         List<String> order;
         try {
-            order = IsolatorGraph.order(settings.isolation(), available);
+            order = IsolatorGraph.order(effectiveIsolation(settings.isolation(), available.keySet()), available);
         } catch (IsolatorGraph.InvalidIsolation e) {
             throw failed("the agent's isolation setting cannot be used: " + e.getMessage());
         }
@@ -55,6 +56,20 @@ final class LaunchPlanner {
             out.add(plugins.isolators.get(name).orElseThrow(() -> failed("isolator '" + name + "' went away")));
         }
         return out;
+    }
+
+    /**
+     * As in Mesos, a container gets exactly one filesystem isolator: when the operator names
+     * none, filesystem/posix (the sandbox only) is added if it is installed.
+     */
+    static List<String> effectiveIsolation(List<String> configured, java.util.Set<String> installed) {
+        boolean hasFilesystem = configured.stream().anyMatch(name -> name.startsWith("filesystem/"));
+        if (hasFilesystem || !installed.contains(DEFAULT_FILESYSTEM)) {
+            return configured;
+        }
+        List<String> withDefault = new ArrayList<>(configured);
+        withDefault.add(0, DEFAULT_FILESYSTEM);
+        return withDefault;
     }
 
     private static ContainerizerException failed(String message) {

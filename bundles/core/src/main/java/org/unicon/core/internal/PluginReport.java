@@ -21,9 +21,10 @@ final class PluginReport {
         List<PluginInfo> out = new ArrayList<>();
         String problem = isolationProblem(plugins, settings);
         Set<String> registeredIsolators = new TreeSet<>();
+        plugins.isolators.all().forEach(p -> registeredIsolators.add(p.name()));
+        List<String> isolation = LaunchPlanner.effectiveIsolation(settings.isolation(), registeredIsolators);
         for (Plugin<Isolator> isolator : plugins.isolators.all()) {
-            registeredIsolators.add(isolator.name());
-            boolean used = settings.isolation().contains(isolator.name());
+            boolean used = isolation.contains(isolator.name());
             PluginInfo.Builder info = info(PluginInfo.Kind.ISOLATOR, isolator, used);
             if (used && problem != null) {
                 info.setStatus(PluginInfo.Status.UNUSABLE).setProblem(problem);
@@ -57,7 +58,7 @@ final class PluginReport {
         Map<String, List<String>> available = new LinkedHashMap<>();
         plugins.isolators.all().forEach(p -> available.putIfAbsent(p.name(), p.requires()));
         try {
-            IsolatorGraph.order(settings.isolation(), available);
+            IsolatorGraph.order(LaunchPlanner.effectiveIsolation(settings.isolation(), available.keySet()), available);
             return null;
         } catch (IsolatorGraph.InvalidIsolation e) {
             return e.getMessage();

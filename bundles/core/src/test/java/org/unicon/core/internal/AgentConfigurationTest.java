@@ -47,6 +47,21 @@ class AgentConfigurationTest {
     }
 
     @Test
+    void aContainerHasOneFilesystemIsolator() {
+        assertEquals("unicon.agent: isolation names filesystem/posix and filesystem/linux; a container has exactly"
+                + " one filesystem isolator", refused(Map.of("isolation", "filesystem/posix,filesystem/linux")));
+    }
+
+    @Test
+    void withoutAFilesystemIsolatorFilesystemPosixIsAddedWhenInstalled() {
+        assertEquals(List.of("filesystem/posix", "cgroups/mem"),
+                LaunchPlanner.effectiveIsolation(List.of("cgroups/mem"), java.util.Set.of("filesystem/posix", "cgroups/mem")));
+        assertEquals(List.of("filesystem/linux"),
+                LaunchPlanner.effectiveIsolation(List.of("filesystem/linux"), java.util.Set.of("filesystem/posix")));
+        assertEquals(List.of(), LaunchPlanner.effectiveIsolation(List.of(), java.util.Set.of()));
+    }
+
+    @Test
     void badValuesAreNamed() {
         assertEquals("unicon.agent: work_dir must be an absolute path, not 'relative'",
                 refused(Map.of("work_dir", "relative")));
