@@ -3,6 +3,7 @@ package org.unicon.core.internal;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,7 @@ import org.unicon.launcher.Launcher;
 import org.unicon.model.ContainerCheckpoint;
 import org.unicon.model.ContainerState;
 import org.unicon.model.ContainerTermination;
+import org.unicon.model.ProvisionedVolume;
 import org.unicon.model.TaskState;
 import org.unicon.model.TaskStatus;
 import org.unicon.provisioner.ProvisionerBackend;
@@ -99,7 +101,15 @@ final class Destruction {
     }
 
     private void destroyRootfs() {
+        if (container.checkpoint != null) {
+            for (ProvisionedVolume volume : container.checkpoint.getImageVolumesList()) {
+                destroyWith(volume.getBackend().getName(), Path.of(volume.getRootfs()), "image volume " + volume.getVolume());
+            }
+        }
         if (!container.rootfsProvisioned || container.checkpoint == null || !container.checkpoint.hasBackend()) {
+            if (container.checkpoint != null && !container.checkpoint.getImageVolumesList().isEmpty()) {
+                deleteProvisionerDirectory();
+            }
             return;
         }
         String name = container.checkpoint.getBackend().getName();
@@ -110,9 +120,33 @@ final class Destruction {
         }
         try {
             backend.get().service().destroy(core.paths().rootfs(container.name));
-            Trees.delete(core.paths().provisionerContainer(container.name));
+            deleteProvisionerDirectory();
         } catch (Exception e) {
             errors.add("backend '" + name + "' failed to destroy the rootfs: " + rootMessage(e));
+        }
+    }
+
+    /** Undoes one image volume; a volume whose provisioning never started is simply not there. */
+    private void destroyWith(String name, Path rootfs, String what) {
+        Optional<Plugin<ProvisionerBackend>> backend = core.registry().backends.get(name);
+        if (backend.isEmpty()) {
+            errors.add("backend '" + name + "' is not installed, so " + what + " could not be destroyed");
+            return;
+        }
+        try {
+            if (java.nio.file.Files.exists(rootfs)) {
+                backend.get().service().destroy(rootfs);
+            }
+        } catch (Exception e) {
+            errors.add("backend '" + name + "' failed to destroy " + what + ": " + rootMessage(e));
+        }
+    }
+
+    private void deleteProvisionerDirectory() {
+        try {
+            Trees.delete(core.paths().provisionerContainer(container.name));
+        } catch (java.io.IOException e) {
+            errors.add("could not delete " + core.paths().provisionerContainer(container.name) + ": " + e.getMessage());
         }
     }
 

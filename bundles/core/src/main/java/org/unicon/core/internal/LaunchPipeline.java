@@ -25,6 +25,8 @@ import org.unicon.model.ContainerLaunchInfo;
 import org.unicon.model.ContainerState;
 import org.unicon.model.Environment;
 import org.unicon.model.Image;
+import org.unicon.model.ProvisionedVolume;
+import org.unicon.model.Volume;
 import org.unicon.model.agent.Call;
 import org.unicon.provisioner.ProvisionerBackend;
 import org.unicon.store.ImageStore;
@@ -89,7 +91,8 @@ final class LaunchPipeline {
             StoredImage image = provision(plan.store().get());
             config.setRootfs(core.paths().rootfs(name).toString())
                     .setImageConfig(image.config())
-                    .setSandboxDirectory(core.settings().sandboxDirectory());
+                    .setSandboxDirectory(core.settings().sandboxDirectory())
+                    .addAllImageVolumes(provisionImageVolumes());
         }
         ContainerConfig finalConfig = config.build();
         synchronized (container) {
@@ -163,6 +166,44 @@ final class LaunchPipeline {
                     + e.getMessage(), e);
         }
         return stored;
+    }
+
+    /**
+     * Makes a root filesystem for every image volume (Mesos's volume/image), each checkpointed
+     * before it is made so that a destroy, also after a restart, undoes it.
+     */
+    private List<ProvisionedVolume> provisionImageVolumes() throws Exception {
+        List<ProvisionedVolume> made = new ArrayList<>();
+        List<Volume> volumes = request.getContainer().getVolumesList();
+        Provisioner provisioner = new Provisioner(core.registry(), core.settings());
+        for (int index = 0; index < volumes.size(); index++) {
+            if (!volumes.get(index).hasImage()) {
+                continue;
+            }
+            Image image = volumes.get(index).getImage();
+            StoredImage stored = provisioner.fetch(provisioner.store(image), image, PullProgress.none());
+            Plugin<ProvisionerBackend> backend = provisioner.backend(stored.layers());
+            Path rootfs = core.paths().imageVolume(container.name, index);
+            ProvisionedVolume volume = ProvisionedVolume.newBuilder().setVolume(index).setBackend(ref(backend))
+                    .setRootfs(rootfs.toString()).build();
+            ContainerCheckpoint.Builder record = container.checkpoint.toBuilder().addImageVolumes(volume);
+            stored.layers().forEach(layer -> record.addLayers(layer.toString()));
+            synchronized (container) {
+                container.checkpoint = record.build();
+            }
+            core.checkpoints().write(core.paths().containerCheckpoint(container.name), container.checkpoint);
+            Files.createDirectories(rootfs);
+            try {
+                backend.service().provision(stored.layers(), rootfs);
+            } catch (Exception e) {
+                throw new IllegalStateException("backend '" + backend.name() + "' could not provision image volume "
+                        + Images.describe(image) + " at " + volumes.get(index).getContainerPath() + ": "
+                        + e.getMessage(), e);
+            }
+            made.add(volume);
+            abortIfDestroyed();
+        }
+        return made;
     }
 
     /** The launch info the launcher gets: the merge plus what only the core decides. */

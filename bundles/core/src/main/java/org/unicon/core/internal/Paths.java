@@ -10,6 +10,7 @@ import java.nio.file.Path;
  * <pre>
  * work_dir/containers/ID/                   the sandbox: stdout, stderr, the task's files
  * work_dir/provisioner/containers/ID/rootfs the provisioned root filesystem
+ * work_dir/provisioner/containers/ID/volumes/N/rootfs  image volume N's root filesystem
  * runtime_dir/containers/ID/container       ContainerCheckpoint: launcher and isolators used
  * runtime_dir/containers/ID/config          ContainerConfig
  * runtime_dir/containers/ID/launch_info     merged ContainerLaunchInfo
@@ -65,6 +66,11 @@ public final class Paths {
 
     public Path rootfs(String id) {
         return provisionerContainer(id).resolve("rootfs");
+    }
+
+    /** The root filesystem of the container's image volume number {@code volume}. */
+    public Path imageVolume(String id, int volume) {
+        return provisionerContainer(id).resolve("volumes").resolve(Integer.toString(volume)).resolve("rootfs");
     }
 
     public Path runtimeContainers() {

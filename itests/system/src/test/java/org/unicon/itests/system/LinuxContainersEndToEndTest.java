@@ -95,6 +95,16 @@ class LinuxContainersEndToEndTest {
     }
 
     @Test
+    void anImageVolumeShowsTheImageReadOnly() throws Exception {
+        String volumes = "[{\"container_path\":\"/tools\",\"mode\":\"RO\",\"image\":{\"type\":\"DOCKER\","
+                + "\"docker\":{\"name\":\"busybox\"}}}]";
+        Cli.Result result = cli.run("execute", "--docker_image=busybox", "--volumes=" + volumes,
+                "--command=test -x /tools/bin/busybox && echo tools-here; touch /tools/x 2>/dev/null || echo tools-read-only");
+        assertEquals(0, result.exitCode(), result::toString);
+        assertEquals(List.of("tools-here", "tools-read-only"), result.out().lines().toList(), result::toString);
+    }
+
+    @Test
     void aKilledContainerReportsTheSignal() throws Exception {
         assertEquals(0, cli.run("execute", "--name=sleeper", "--detach", "--docker_image=busybox",
                 "--command=sleep 1000").exitCode());

@@ -122,7 +122,8 @@ final class LinuxFilesystem implements Isolator {
         Set<String> seen = new HashSet<>();
         int index = 0;
         for (Volume volume : container.config().getContainerInfo().getVolumesList()) {
-            VolumeSpec spec = VolumeSpec.of(volume, ++index, container.sandbox());
+            VolumeSpec spec = VolumeSpec.of(volume, ++index, container.sandbox(),
+                    container.config().getImageVolumesList());
             String target;
             if (spec.inSandbox()) {
                 target = spec.containerPath().equals(".") ? sandboxDirectory : sandboxDirectory + "/" + spec.containerPath();

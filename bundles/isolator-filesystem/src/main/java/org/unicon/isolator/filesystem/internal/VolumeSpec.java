@@ -4,14 +4,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import java.util.List;
+
 import org.unicon.model.MountPropagation;
+import org.unicon.model.ProvisionedVolume;
 import org.unicon.model.Volume;
 
 /**
  * One {@link Volume} of {@code ContainerInfo.volumes}, validated: where its content comes from
  * on the host and where the container wants it. The supported sources are host paths (the
- * legacy {@code host_path} field or {@code source.host_path}) and {@code SELF} sandbox paths;
- * everything else is refused with a message saying why.
+ * legacy {@code host_path} field or {@code source.host_path}), {@code SELF} sandbox paths, and
+ * images (whose root filesystem the containerizer provisioned); everything else is refused with
+ * a message saying why.
  *
  * @param label how messages name the volume, e.g. {@code volume 2 ('/data')}
  * @param source the host path whose content the volume shows (for a sandbox path: inside the
@@ -24,20 +28,33 @@ record VolumeSpec(String label, Path source, String containerPath, boolean readO
 
     /** Validates volume number {@code index} (from 1) of a container whose host sandbox is {@code sandbox}. */
     static VolumeSpec of(Volume volume, int index, Path sandbox) {
+        return of(volume, index, sandbox, List.of());
+    }
+
+    /**
+     * As {@link #of(Volume, int, Path)}, for a container whose image volumes the containerizer
+     * provisioned ({@code ContainerConfig.image_volumes}, indexed from 0).
+     */
+    static VolumeSpec of(Volume volume, int index, Path sandbox, List<ProvisionedVolume> imageVolumes) {
         String raw = volume.getContainerPath();
         String label = "volume " + index + " ('" + raw + "')";
         if (raw.isEmpty()) {
             throw new IllegalArgumentException("volume " + index + " has no container_path");
         }
         String containerPath = ContainerPaths.normalize(raw, label + ": container_path");
-        if (volume.hasImage()) {
-            throw new IllegalArgumentException(label + ": image volumes are not supported yet"
-                    + " (the containerizer cannot provision an image for an isolator); mount a host_path instead");
-        }
         if (!volume.hasMode()) {
             throw new IllegalArgumentException(label + " has no mode; set mode to RW or RO");
         }
         boolean readOnly = volume.getMode() == Volume.Mode.RO;
+        if (volume.hasImage()) {
+            ProvisionedVolume provisioned = imageVolumes.stream().filter(v -> v.getVolume() == index - 1)
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException(label + ": an image volume needs a"
+                            + " container with an image of its own (its root filesystem is where it is mounted)"));
+            if (volume.hasHostPath() || volume.hasSource()) {
+                throw new IllegalArgumentException(label + " sets both image and a host or sandbox source; use one");
+            }
+            return new VolumeSpec(label, Path.of(provisioned.getRootfs()), containerPath, readOnly, false);
+        }
         if (volume.hasHostPath() && volume.hasSource()) {
             throw new IllegalArgumentException(label + " sets both host_path and source; use source alone");
         }

@@ -114,14 +114,32 @@ class LinuxVolumesTest extends FilesystemFixture {
     }
 
     @Test
-    void imageVolumesAreNotSupportedYet() {
+    void anImageVolumeIsTheRootfsTheContainerizerProvisionedForIt() throws Exception {
+        Volume volume = Volume.newBuilder().setContainerPath("/tools").setMode(Volume.Mode.RO)
+                .setImage(Image.newBuilder().setType(Image.Type.DOCKER)
+                        .setDocker(Image.Docker.newBuilder().setName("busybox")))
+                .build();
+        Path provisioned = java.nio.file.Files.createDirectories(hostData.resolve("volume-rootfs"));
+        var config = withImage(volume).addImageVolumes(org.unicon.model.ProvisionedVolume.newBuilder()
+                .setVolume(0).setRootfs(provisioned.toString())).build();
+
+        ContainerLaunchInfo info = linux().prepare(new TestContainerContext("c1", config)).orElseThrow();
+
+        var mount = info.getMountsList().stream().filter(m -> m.getTarget().equals("/tools")).findFirst().orElseThrow();
+        assertEquals(provisioned.toString(), mount.getSource());
+        assertEquals(BIND | REC | SLAVE | RDONLY, mount.getFlags());
+    }
+
+    @Test
+    void anImageVolumeNobodyProvisionedIsRefused() {
         Volume volume = Volume.newBuilder().setContainerPath("/tools").setMode(Volume.Mode.RO)
                 .setImage(Image.newBuilder().setType(Image.Type.DOCKER)
                         .setDocker(Image.Docker.newBuilder().setName("busybox")))
                 .build();
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> prepare(volume));
-        assertTrue(e.getMessage().startsWith("volume 1 ('/tools'): image volumes are not supported yet"), e.getMessage());
+        assertEquals("volume 1 ('/tools'): an image volume needs a container with an image of its own (its root"
+                + " filesystem is where it is mounted)", e.getMessage());
     }
 
     @Test
