@@ -1,5 +1,6 @@
 package org.unicon.core.internal;
 
+import org.unicon.hostfs.TreeDeleter;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -209,8 +210,8 @@ public final class ContainerizerCore implements Containerizer {
                     + container.state().name().toLowerCase() + "; kill it before removing it");
         }
         try {
-            Trees.delete(paths.runtime(name));
-            Trees.delete(paths.sandbox(name));
+            TreeDeleter.delete(paths.runtime(name));
+            TreeDeleter.delete(paths.sandbox(name));
         } catch (java.io.IOException e) {
             throw new ContainerizerException(Kind.FAILED, "could not remove container '" + name + "': "
                     + e.getMessage(), e);

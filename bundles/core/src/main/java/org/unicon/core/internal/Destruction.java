@@ -1,5 +1,6 @@
 package org.unicon.core.internal;
 
+import org.unicon.hostfs.TreeDeleter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -144,7 +145,7 @@ final class Destruction {
 
     private void deleteProvisionerDirectory() {
         try {
-            Trees.delete(core.paths().provisionerContainer(container.name));
+            TreeDeleter.delete(core.paths().provisionerContainer(container.name));
         } catch (java.io.IOException e) {
             errors.add("could not delete " + core.paths().provisionerContainer(container.name) + ": " + e.getMessage());
         }
@@ -153,8 +154,8 @@ final class Destruction {
     /** Keeps `container`, `config` and `termination`: what `ps` and `wait` need until removal. */
     private void dropRuntimeState() throws IOException {
         Paths paths = core.paths();
-        Trees.delete(paths.launcherDir(container.name));
-        Trees.delete(paths.isolatorCheckpoints(container.name));
+        TreeDeleter.delete(paths.launcherDir(container.name));
+        TreeDeleter.delete(paths.isolatorCheckpoints(container.name));
         java.nio.file.Files.deleteIfExists(paths.launchInfo(container.name));
         java.nio.file.Files.deleteIfExists(paths.pid(container.name));
     }

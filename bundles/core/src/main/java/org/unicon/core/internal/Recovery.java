@@ -1,5 +1,6 @@
 package org.unicon.core.internal;
 
+import org.unicon.hostfs.TreeDeleter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -83,7 +84,7 @@ final class Recovery {
         if (record.isEmpty()) {
             LOG.log(Level.WARNING, "container {0}: no checkpoint (the agent stopped as it began launching); "
                     + "removing its runtime directory", name);
-            Trees.delete(paths.runtime(name));
+            TreeDeleter.delete(paths.runtime(name));
             return Optional.empty();
         }
         Container container = new Container(record.get().getContainerId(), ContainerState.RUNNING);

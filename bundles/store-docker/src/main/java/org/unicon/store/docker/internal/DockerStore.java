@@ -1,5 +1,6 @@
 package org.unicon.store.docker.internal;
 
+import org.unicon.hostfs.TreeDeleter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
@@ -247,7 +248,7 @@ public final class DockerStore implements ImageStore, AutoCloseable {
                     Path trash = staging.create("prune");
                     Files.move(dir, trash.resolve(dir.getFileName()), StandardCopyOption.ATOMIC_MOVE);
                     layerSizes.remove(dir);
-                    Trees.delete(trash);
+                    TreeDeleter.delete(trash);
                     layers++;
                 }
             }

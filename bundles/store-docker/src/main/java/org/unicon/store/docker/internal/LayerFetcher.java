@@ -1,5 +1,6 @@
 package org.unicon.store.docker.internal;
 
+import org.unicon.hostfs.TreeDeleter;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -127,7 +128,7 @@ final class LayerFetcher {
                 LOG.log(System.Logger.Level.INFO, "{0}: transfer broke off ({1}), starting again", what, e.toString());
             } finally {
                 if (staged != null) {
-                    Trees.delete(staged);
+                    TreeDeleter.delete(staged);
                 }
             }
         }
