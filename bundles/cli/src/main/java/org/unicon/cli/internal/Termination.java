@@ -36,10 +36,14 @@ record Termination(Integer exitCode, Integer signal, String message) {
         return signal != null;
     }
 
-    /** The CLI's exit code for this termination. */
+    /**
+     * The CLI's exit code for this termination. A container the agent ended for a reason (a
+     * limitation such as running out of memory) never ends the CLI with 0, even when its command
+     * happened to exit 0 before the agent destroyed it.
+     */
     int cliExitCode() {
         if (exitCode != null) {
-            return exitCode;
+            return exitCode == 0 && !message.isEmpty() ? NO_STATUS_EXIT_CODE : exitCode;
         }
         if (signal != null) {
             return 128 + signal;
@@ -59,13 +63,13 @@ record Termination(Integer exitCode, Integer signal, String message) {
     }
 
     /**
-     * The line printed to stderr when the container did not simply exit: killed by a signal
-     * (with the agent's message, e.g. a limitation), or never ran. Empty when it exited: its exit
-     * code says it all.
+     * The line printed to stderr when the container did not simply exit: killed by a signal, ended
+     * by the agent for a reason (e.g. a limitation, with the agent's message), or never ran.
+     * Empty when it just exited: its exit code says it all.
      */
     String report(String containerId) {
         if (exitCode != null) {
-            return "";
+            return message.isEmpty() ? "" : "container " + containerId + " exited with code " + exitCode + ": " + message;
         }
         StringBuilder line = new StringBuilder();
         if (signal != null) {

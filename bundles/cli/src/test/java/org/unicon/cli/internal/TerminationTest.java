@@ -61,4 +61,13 @@ class TerminationTest {
         assertEquals("SIGHUP", Signals.name(1));
         assertEquals("SIG40", Signals.name(40));
     }
+
+    @Test
+    void aLimitationIsReportedAndNeverEndsWithSuccess() {
+        Termination oom = Termination.of(Response.WaitContainer.newBuilder().setExitStatus(0)
+                .setReason(org.unicon.model.TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY)
+                .setMessage("memory limit exceeded: 32 MB").build());
+        assertEquals(1, oom.cliExitCode(), "the shell exited 0, but the agent destroyed the container");
+        assertEquals("container c1 exited with code 0: memory limit exceeded: 32 MB", oom.report("c1"));
+    }
 }

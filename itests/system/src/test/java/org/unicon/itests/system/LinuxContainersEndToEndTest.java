@@ -24,7 +24,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinuxContainersEndToEndTest {
     static final String IMAGE_SETTINGS = "image_providers = DOCKER\nlauncher = linux\n"
-            + "isolation = filesystem/linux,docker/runtime,namespaces/pid,namespaces/ipc\n";
+            + "isolation = filesystem/linux,docker/runtime,namespaces/pid,namespaces/ipc,cgroups/cpu,cgroups/mem,"
+            + "cgroups/pids\n";
 
     private Path dir;
     private Agent agent;
@@ -102,6 +103,14 @@ class LinuxContainersEndToEndTest {
                 "--command=test -x /tools/bin/busybox && echo tools-here; touch /tools/x 2>/dev/null || echo tools-read-only");
         assertEquals(0, result.exitCode(), result::toString);
         assertEquals(List.of("tools-here", "tools-read-only"), result.out().lines().toList(), result::toString);
+    }
+
+    @Test
+    void aContainerThatRunsOutOfMemoryIsEndedWithTheReason() throws Exception {
+        Cli.Result result = cli.run("execute", "--docker_image=busybox", "--resources=cpus:0.5;mem:32",
+                "--command=dd if=/dev/zero bs=64M count=1 of=/dev/null; sleep 30");
+        assertTrue(result.exitCode() != 0, result::toString);
+        assertTrue(result.err().contains("memory limit exceeded: 32 MB"), result::toString);
     }
 
     @Test
