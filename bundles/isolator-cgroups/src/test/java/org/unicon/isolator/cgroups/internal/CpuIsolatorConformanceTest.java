@@ -1,45 +1,8 @@
 package org.unicon.isolator.cgroups.internal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.nio.file.Path;
-import java.util.List;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.unicon.isolator.Isolator;
-import org.unicon.model.ContainerConfig;
-import org.unicon.testkit.isolator.IsolatorConformance;
-
 /** The isolator conformance suite for cgroups/cpu, against the real cgroups of this host. */
-class CpuIsolatorConformanceTest extends IsolatorConformance {
-    @Override
-    protected Isolator createIsolator(Path stateDir) throws Exception {
-        return new CgroupIsolator(TestCgroups.hierarchies(), TestCgroups.ROOT, new CpuSubsystem(true));
-    }
-
-    @Override
-    protected Class<?> componentClass() {
-        return CpuIsolatorComponent.class;
-    }
-
-    /** The busybox container with resources, so that the isolator has limits to set. */
-    @Override
-    protected ContainerConfig typicalConfig(Path sandbox, Path rootfs) {
-        return super.typicalConfig(sandbox, rootfs).toBuilder()
-                .addResources(TestCgroups.scalar("cpus", 0.5))
-                .addResources(TestCgroups.scalar("mem", 64))
-                .addResources(TestCgroups.scalar("pids", 32))
-                .build();
-    }
-
-    @AfterEach
-    void noCgroupLeft() throws Exception {
-        TestCgroups.assertNothingLeft();
-    }
-
-    @Test
-    void isRegisteredUnderItsMesosName() throws Exception {
-        assertEquals(List.of("cgroups/cpu"), serviceProperties().get(Isolator.NAME));
+class CpuIsolatorConformanceTest extends CgroupIsolatorConformance {
+    CpuIsolatorConformanceTest() {
+        super("cgroups/cpu", () -> new CpuSubsystem(true), CpuIsolatorComponent.class);
     }
 }
