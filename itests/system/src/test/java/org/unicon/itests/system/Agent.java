@@ -33,6 +33,36 @@ final class Agent implements AutoCloseable {
         this.coldStartMillis = coldStartMillis;
     }
 
+    /** The shipped runtime's settings for running Docker images. */
+    static final String IMAGE_SETTINGS = "image_providers = DOCKER\nlauncher = linux\n"
+            + "isolation = filesystem/linux,docker/runtime,namespaces/pid,namespaces/ipc,cgroups/cpu,cgroups/mem,"
+            + "cgroups/pids\n";
+
+    /**
+     * Starts an agent configured as the shipped runtime is for Docker images, whose store reads a
+     * busybox archive that the project's own set-up script builds in {@code dir/images}.
+     */
+    static Agent startWithBusybox(Path dir) throws Exception {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Process build = new ProcessBuilder(Repository.root().resolve("bin/lib/busybox-image").toString(),
+                images.toString()).inheritIO().start();
+        if (build.waitFor() != 0) {
+            throw new AssertionError("bin/lib/busybox-image exited with " + build.exitValue());
+        }
+        return start(dir, IMAGE_SETTINGS, java.util.Map.of("unicon.store.docker.cfg",
+                "docker_registry = " + images + "\ndocker_store_dir = " + dir.resolve("store") + "\n"));
+    }
+
+    /** Deletes a test's temporary directory tree (nothing of it is mounted any more). */
+    static void deleteTree(Path dir) throws IOException {
+        if (dir == null) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
     /** Starts an agent and returns once it answers GET_HEALTH as healthy. */
     static Agent start(Path dir) throws Exception {
         return start(dir, "", java.util.Map.of());

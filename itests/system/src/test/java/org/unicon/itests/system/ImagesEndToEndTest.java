@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -33,12 +31,7 @@ class ImagesEndToEndTest {
     @BeforeAll
     void startAgent() throws Exception {
         dir = Files.createTempDirectory("unicon-images-");
-        Path images = Files.createDirectories(dir.resolve("images"));
-        Process build = new ProcessBuilder(Repository.root().resolve("bin/lib/busybox-image").toString(),
-                images.toString()).inheritIO().start();
-        assertEquals(0, build.waitFor(), "bin/lib/busybox-image");
-        agent = Agent.start(dir, LinuxContainersEndToEndTest.IMAGE_SETTINGS, Map.of("unicon.store.docker.cfg",
-                "docker_registry = " + images + "\ndocker_store_dir = " + dir.resolve("store") + "\n"));
+        agent = Agent.startWithBusybox(dir);
         cli = new Cli(agent.address(), Files.createDirectories(dir.resolve("cli")));
     }
 
@@ -47,11 +40,7 @@ class ImagesEndToEndTest {
         if (agent != null) {
             agent.close();
         }
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Agent.deleteTree(dir);
     }
 
     @Test

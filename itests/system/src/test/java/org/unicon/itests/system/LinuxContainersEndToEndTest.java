@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -23,10 +21,6 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinuxContainersEndToEndTest {
-    static final String IMAGE_SETTINGS = "image_providers = DOCKER\nlauncher = linux\n"
-            + "isolation = filesystem/linux,docker/runtime,namespaces/pid,namespaces/ipc,cgroups/cpu,cgroups/mem,"
-            + "cgroups/pids\n";
-
     private Path dir;
     private Agent agent;
     private Cli cli;
@@ -34,12 +28,7 @@ class LinuxContainersEndToEndTest {
     @BeforeAll
     void startAgent() throws Exception {
         dir = Files.createTempDirectory("unicon-linux-");
-        Path images = Files.createDirectories(dir.resolve("images"));
-        Process build = new ProcessBuilder(Repository.root().resolve("bin/lib/busybox-image").toString(),
-                images.toString()).inheritIO().start();
-        assertEquals(0, build.waitFor(), "bin/lib/busybox-image");
-        agent = Agent.start(dir, IMAGE_SETTINGS, Map.of("unicon.store.docker.cfg",
-                "docker_registry = " + images + "\ndocker_store_dir = " + dir.resolve("store") + "\n"));
+        agent = Agent.startWithBusybox(dir);
         cli = new Cli(agent.address(), Files.createDirectories(dir.resolve("cli")));
     }
 
@@ -57,9 +46,7 @@ class LinuxContainersEndToEndTest {
                         "the containers' cgroups root is removed with the last container");
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Agent.deleteTree(dir);
         }
     }
 
