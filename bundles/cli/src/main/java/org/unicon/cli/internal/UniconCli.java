@@ -36,7 +36,7 @@ import picocli.CommandLine.Mixin;
         subcommands = {
             AgentCommand.class, DemoCommand.class, ExecuteCommand.class, PsCommand.class,
             WaitCommand.class, KillCommand.class, RemoveCommand.class, PullCommand.class, ImagesCommand.class, PruneCommand.class,
-            PluginsCommand.class,
+            PluginsCommand.class, UpdateCommand.class, StatsCommand.class,
             CommandLine.HelpCommand.class})
 public final class UniconCli implements Runnable {
 

@@ -41,14 +41,14 @@ class UniconCliTest {
     @Test
     void helpListsEveryCommandIncludingThoseOfTheScript() {
         assertEquals(0, run(Map.of(), "--help"));
-        for (String command : new String[] {"agent", "demo", "execute", "ps", "wait", "kill", "remove", "plugins"}) {
+        for (String command : new String[] {"agent", "demo", "execute", "ps", "wait", "kill", "remove", "plugins", "update", "stats"}) {
             assertTrue(out().contains("\n  " + command + " "), command + " missing in:\n" + out());
         }
     }
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"agent", "demo", "execute", "ps", "wait", "kill", "remove", "plugins"}) {
+        for (String command : new String[] {"agent", "demo", "execute", "ps", "wait", "kill", "remove", "plugins", "update", "stats"}) {
             out.reset();
             assertEquals(0, run(Map.of(), command, "--help"), command);
             assertTrue(out().contains("Usage: unicon " + command), out());

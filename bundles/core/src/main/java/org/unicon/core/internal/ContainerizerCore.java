@@ -224,6 +224,7 @@ public final class ContainerizerCore implements Containerizer {
     public void update(ContainerID id, List<Resource> resources, Map<String, Value.Scalar> limits)
             throws ContainerizerException {
         Container container = running(id);
+        LaunchValidation.validateResources(resources, limits);
         for (Plugin<Isolator> isolator : isolatorsOf(container)) {
             try {
                 isolator.service().update(id, resources, limits);

@@ -1,5 +1,6 @@
 package org.unicon.core.internal;
 
+import java.util.List;
 import java.util.Map;
 
 import org.unicon.containerizer.ContainerizerException;
@@ -41,10 +42,16 @@ final class LaunchValidation {
                         + "' is a secret; secret variables are not supported yet");
             }
         }
-        for (Resource resource : request.getResourcesList()) {
+        validateResources(request.getResourcesList(), request.getLimitsMap());
+    }
+
+    /** The checks on resources and limits that a launch and an update share. */
+    static void validateResources(List<Resource> resources, Map<String, Value.Scalar> limits)
+            throws ContainerizerException {
+        for (Resource resource : resources) {
             validate(resource);
         }
-        for (Map.Entry<String, Value.Scalar> limit : request.getLimitsMap().entrySet()) {
+        for (Map.Entry<String, Value.Scalar> limit : limits.entrySet()) {
             double v = limit.getValue().getValue();
             if (Double.isNaN(v) || v < 0) {
                 throw invalid("limits." + limit.getKey() + " is " + v + "; limits must be non-negative");

@@ -36,6 +36,8 @@ import org.unicon.model.ContainerID;
 import org.unicon.model.ContainerLaunchInfo;
 import org.unicon.model.ContainerTermination;
 import org.unicon.model.Environment;
+import org.unicon.model.Resource;
+import org.unicon.model.Value;
 import org.unicon.model.TaskState;
 import org.unicon.model.TaskStatus;
 import org.unicon.model.agent.Call;
@@ -216,6 +218,38 @@ class ContainerizerCoreTest {
         assertTrue(noCommand.getMessage().startsWith("command is missing"), noCommand.getMessage());
         assertTrue(core.containers().isEmpty());
         assertFalse(Files.exists(dir.resolve("run/containers")) && Files.list(dir.resolve("run/containers")).findAny().isPresent());
+    }
+
+    @Test
+    void updateReachesEveryIsolatorOfARunningContainerAndRefusesBadResourcesFirst() throws Exception {
+        isolator("limits", new RecordingIsolator("limits") {
+            @Override
+            public void update(ContainerID id, List<Resource> resources, Map<String, Value.Scalar> limits) {
+                calls.add("update " + id.getValue() + " " + resources.get(0).getName() + "="
+                        + resources.get(0).getScalar().getValue());
+            }
+        });
+        ContainerizerCore core = core("limits");
+        core.launch(launch("c8", "sleep 30"));
+        Resource mem = Resource.newBuilder().setName("mem").setType(Value.Type.SCALAR)
+                .setScalar(Value.Scalar.newBuilder().setValue(64)).build();
+
+        core.update(id("c8"), List.of(mem), Map.of());
+        assertTrue(calls.contains("update c8 mem=64.0"), calls.toString());
+
+        Resource negative = mem.toBuilder().setScalar(Value.Scalar.newBuilder().setValue(-1)).build();
+        ContainerizerException bad = assertThrows(ContainerizerException.class,
+                () -> core.update(id("c8"), List.of(negative), Map.of()));
+        assertEquals(ContainerizerException.Kind.INVALID, bad.kind());
+        assertEquals("resource 'mem' is -1.0; scalar resources must be finite and non-negative", bad.getMessage());
+        assertEquals(1, calls.stream().filter(c -> c.startsWith("update")).count(), "the isolator saw no bad update");
+
+        core.kill(id("c8"), 9);
+        await(core, "c8");
+        assertEquals(ContainerizerException.Kind.CONFLICT, assertThrows(ContainerizerException.class,
+                () -> core.update(id("c8"), List.of(mem), Map.of())).kind());
+        assertEquals(ContainerizerException.Kind.NOT_FOUND, assertThrows(ContainerizerException.class,
+                () -> core.update(id("nobody"), List.of(mem), Map.of())).kind());
     }
 
     /** Records every call, so tests can check order. */

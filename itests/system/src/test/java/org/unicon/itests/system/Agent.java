@@ -177,12 +177,39 @@ final class Agent implements AutoCloseable {
     /** Kills the agent if a test left it running (SIGKILL: the tests already failed). */
     @Override
     public void close() {
+        destroyContainers();
         if (process.isAlive()) {
             try {
                 process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Kills and removes every container the agent still has, so that a failed test leaves no
+     * container running (the agent itself leaves containers running when it stops, as Mesos does).
+     */
+    private void destroyContainers() {
+        if (!process.isAlive()) {
+            return;
+        }
+        try {
+            String listed = post("application/json",
+                    "{\"type\":\"GET_CONTAINERS\",\"get_containers\":{\"show_standalone\":true}}").body();
+            java.util.regex.Matcher ids = java.util.regex.Pattern
+                    .compile("\"container_id\":\\s*\\{\\s*\"value\":\\s*\"([^\"]+)\"").matcher(listed);
+            while (ids.find()) {
+                String id = "{\"container_id\":{\"value\":\"" + ids.group(1) + "\"}}";
+                post("application/json", "{\"type\":\"KILL_CONTAINER\",\"kill_container\":" + id + "}");
+                post("application/json", "{\"type\":\"WAIT_CONTAINER\",\"wait_container\":" + id + "}");
+                post("application/json", "{\"type\":\"REMOVE_CONTAINER\",\"remove_container\":" + id + "}");
+            }
+        } catch (IOException e) {
+            // The agent is gone already: the test's own leak checks report what it left.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

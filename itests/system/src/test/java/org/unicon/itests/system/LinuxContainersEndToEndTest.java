@@ -101,6 +101,36 @@ class LinuxContainersEndToEndTest {
     }
 
     @Test
+    void raisingTheMemoryLimitOfARunningContainerLetsItsAllocationSucceed() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("update"));
+        String volumes = "[{\"container_path\":\"/shared\",\"host_path\":\"" + shared + "\",\"mode\":\"RW\"}]";
+        assertEquals(0, cli.run("execute", "--name=grower", "--detach", "--docker_image=busybox",
+                "--resources=cpus:0.5;mem:32", "--volumes=" + volumes,
+                "--command=while [ ! -e /shared/go ]; do sleep 0.1; done; dd if=/dev/zero bs=64M count=1 of=/dev/null")
+                .exitCode());
+
+        Cli.Result bad = cli.run("update", "grower", "--resources=mem:-5");
+        assertEquals(2, bad.exitCode(), bad::toString);
+        assertTrue(bad.err().contains("'mem:-5' has '-5', but a scalar must be a finite number >= 0"), bad::toString);
+        Cli.Result unknown = cli.run("update", "nobody", "--resources=mem:64");
+        assertEquals(1, unknown.exitCode(), unknown::toString);
+        assertTrue(unknown.err().contains("container 'nobody' is unknown"), unknown::toString);
+
+        Cli.Result updated = cli.run("update", "grower", "--resources=cpus:0.5;mem:256");
+        assertEquals(0, updated.exitCode(), updated::toString);
+        Cli.Result stats = cli.run("stats", "grower");
+        assertEquals(0, stats.exitCode(), stats::toString);
+        List<String> row = List.of(stats.out().lines().toList().get(1).split("\\s{2,}"));
+        assertEquals("grower", row.get(0), stats::toString);
+        assertTrue(stats.out().contains("256.0 MiB"), "the new limit is in force: " + stats);
+
+        Files.writeString(shared.resolve("go"), "");
+        Cli.Result waited = cli.run("wait", "grower");
+        assertEquals(0, waited.exitCode(), "64 MB fit under the raised limit: " + waited);
+        assertEquals(0, cli.run("remove", "grower").exitCode());
+    }
+
+    @Test
     void aKilledContainerReportsTheSignal() throws Exception {
         assertEquals(0, cli.run("execute", "--name=sleeper", "--detach", "--docker_image=busybox",
                 "--command=sleep 1000").exitCode());

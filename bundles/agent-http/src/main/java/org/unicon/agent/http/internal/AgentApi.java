@@ -44,7 +44,7 @@ final class AgentApi {
             Call.Type.GET_HEALTH, Call.Type.GET_VERSION, Call.Type.GET_CONTAINERS, Call.Type.READ_FILE,
             Call.Type.LAUNCH_CONTAINER, Call.Type.WAIT_CONTAINER, Call.Type.KILL_CONTAINER,
             Call.Type.REMOVE_CONTAINER, Call.Type.GET_PLUGINS, Call.Type.PULL_IMAGE, Call.Type.GET_IMAGES,
-            Call.Type.PRUNE_IMAGES);
+            Call.Type.PRUNE_IMAGES, Call.Type.UPDATE_CONTAINER);
 
     private final Containerizer containerizer;
     private final String version;
@@ -145,6 +145,15 @@ final class AgentApi {
             case PRUNE_IMAGES -> {
                 containerizer.prune(call.getPruneImages().getExcludedImagesList());
                 LOG.log(INFO, "images pruned, keeping {0} excluded", call.getPruneImages().getExcludedImagesCount());
+                return completed(ApiResponse.empty(200));
+            }
+            case UPDATE_CONTAINER -> {
+                require(call.hasUpdateContainer(), call.getType(), "update_container");
+                Call.UpdateContainer update = call.getUpdateContainer();
+                ContainerID id = containerId(update.hasContainerId(), update.getContainerId(), "update_container");
+                containerizer.update(id, update.getResourcesList(), update.getLimitsMap());
+                LOG.log(INFO, "container ''{0}'' updated to {1} resource(s) and {2} limit(s)", id.getValue(),
+                        update.getResourcesCount(), update.getLimitsCount());
                 return completed(ApiResponse.empty(200));
             }
             case REMOVE_CONTAINER -> {

@@ -250,6 +250,21 @@ class AgentApiTest {
         assertEquals(List.of("done"), containerizer.removed);
     }
 
+    @Test
+    void updatePassesResourcesAndLimitsAndAnswers404ForAnUnknownContainer() {
+        containerizer.running("c1");
+
+        ApiResponse ok = json("{\"type\":\"UPDATE_CONTAINER\",\"update_container\":{\"container_id\":{\"value\":\"c1\"},"
+                + "\"resources\":[{\"name\":\"mem\",\"type\":\"SCALAR\",\"scalar\":{\"value\":64}}],"
+                + "\"limits\":{\"cpus\":{\"value\":0.5}}}}");
+        ApiResponse unknown = json("{\"type\":\"UPDATE_CONTAINER\",\"update_container\":{\"container_id\":{\"value\":\"c2\"}}}");
+
+        assertEquals(200, ok.status());
+        assertEquals(List.of("c1 1 [cpus]"), containerizer.updates);
+        assertEquals(404, unknown.status());
+        assertEquals("container 'c2' is unknown\n", unknown.bodyText());
+    }
+
     // --- queries ---------------------------------------------------------------------------
 
     @Test
@@ -287,6 +302,8 @@ class AgentApiTest {
             "{\"type\":\"KILL_CONTAINER\",\"kill_container\":{}} | kill_container.container_id is missing",
             "{\"type\":\"REMOVE_CONTAINER\",\"remove_container\":{}} | remove_container.container_id is missing",
             "{\"type\":\"READ_FILE\"}           | READ_FILE call has no 'read_file'",
+            "{\"type\":\"UPDATE_CONTAINER\"}    | UPDATE_CONTAINER call has no 'update_container'",
+            "{\"type\":\"UPDATE_CONTAINER\",\"update_container\":{}} | update_container.container_id is missing",
     })
     void refusedJsonCallsAre400WithAReason(String body, String reason) {
         ApiResponse response = json(body);

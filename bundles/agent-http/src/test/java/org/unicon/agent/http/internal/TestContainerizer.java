@@ -51,6 +51,8 @@ final class TestContainerizer implements Containerizer {
     final List<Call.LaunchContainer> launches = new CopyOnWriteArrayList<>();
     final List<String> kills = new CopyOnWriteArrayList<>();
     final List<String> removed = new CopyOnWriteArrayList<>();
+    /** "ID, number of resources, limit names" of every update. */
+    final List<String> updates = new CopyOnWriteArrayList<>();
     /** The IDs of WAIT calls, in order, so that a test knows a waiter has registered. */
     final BlockingQueue<String> waits = new LinkedBlockingQueue<>();
     volatile List<PluginInfo> plugins = List.of();
@@ -130,8 +132,13 @@ final class TestContainerizer implements Containerizer {
     }
 
     @Override
-    public void update(ContainerID id, List<Resource> resources, Map<String, Value.Scalar> limits) {
-        throw new UnsupportedOperationException();
+    public void update(ContainerID id, List<Resource> resources, Map<String, Value.Scalar> limits)
+            throws ContainerizerException {
+        CompletableFuture<ContainerTermination> c = containers.get(id.getValue());
+        if (c == null) {
+            throw new ContainerizerException(Kind.NOT_FOUND, "container '" + id.getValue() + "' is unknown");
+        }
+        updates.add(id.getValue() + " " + resources.size() + " " + limits.keySet());
     }
 
     @Override
