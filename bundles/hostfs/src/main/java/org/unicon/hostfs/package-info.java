@@ -13,7 +13,7 @@
  * CAP_SYS_ADMIN in the mount namespace that owns the mounts.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.unicon.hostfs;
 
 import org.osgi.annotation.bundle.Export;

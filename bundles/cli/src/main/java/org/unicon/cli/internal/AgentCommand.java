@@ -18,7 +18,11 @@ import picocli.CommandLine.Option;
                     + "Configuration is read by FileInstall from the etc directory (unicon.agent.cfg, "
                     + "unicon.agent.http.cfg); edits take effect without a restart. Bundles dropped into "
                     + "runtime/deploy/ are installed and started. When stdin is a terminal, the Gogo shell "
-                    + "runs on it (try `lb`, `scr:list`)."},
+                    + "runs on it (try `lb`, `scr:list`).",
+            "",
+            "Containers outlive the agent: when it stops (or dies) they keep running, and the next agent "
+                    + "reattaches them, reports the exit codes of those that ended meanwhile, and destroys what "
+                    + "a crash left half-made. After a reboot they are reported lost."},
         footer = {"", "This command is handled by bin/unicon: run `bin/unicon agent`."})
 final class AgentCommand implements Runnable {
 
@@ -34,6 +38,11 @@ final class AgentCommand implements Runnable {
     @Option(names = "--deploy", paramLabel = "DIR",
             description = "The hot-deploy directory for bundles (default: runtime/deploy).")
     Path deploy;
+
+    @Option(names = "--stop-containers",
+            description = "Destroy every container when the agent stops (default: they keep running; also the"
+                    + " stop_containers_on_shutdown key of unicon.agent.cfg).")
+    boolean stopContainers;
 
     @Override
     public void run() {

@@ -1,6 +1,8 @@
 package org.unicon.core.internal;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import org.unicon.model.ContainerCheckpoint;
@@ -31,7 +33,15 @@ final class Container {
     ContainerLimitation limitation;
     boolean killRequested;
     boolean launchFailed;
+    /**
+     * Why the core is destroying the container (state, reason, message), checkpointed as
+     * {@code destroying} before anything is killed; null while it runs or when its command's
+     * own exit ends it.
+     */
+    ContainerTermination cause;
     CompletableFuture<ContainerTermination> destroying;
+    /** The isolators whose limitations are watched, by name. */
+    final Set<String> watched = new HashSet<>();
 
     Container(ContainerID id, ContainerState state) {
         this.id = id;

@@ -10,6 +10,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
@@ -25,6 +28,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.unicon.containerizer.Containerizer;
+import org.unicon.hostfs.CrashPoint;
 import org.unicon.isolator.Isolator;
 import org.unicon.launcher.Launcher;
 import org.unicon.provisioner.ProvisionerBackend;
@@ -44,6 +48,7 @@ import org.unicon.store.ImageStore;
 @Designate(ocd = ContainerizerComponent.Config.class)
 public final class ContainerizerComponent extends ForwardingContainerizer {
     public static final String PID = "unicon.agent";
+    private static final System.Logger LOG = System.getLogger(ContainerizerComponent.class.getName());
 
     /**
      * Property names are Mesos's agent flags ({@code work_dir}); Declarative Services turns a
@@ -72,16 +77,40 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
         @AttributeDefinition(description = "The backend that makes root filesystems (overlay, aufs, copy, bind);"
                 + " empty picks the first of overlay, aufs, copy that works where the store keeps the layers")
         String provisioner__image__backend() default "";
+
+        @AttributeDefinition(description = "Destroy every container when the agent stops (false: they keep"
+                + " running and the next agent recovers them, as in Mesos). Also set by `unicon agent --stop-containers`")
+        boolean stop__containers__on__shutdown() default false;
+
+        @AttributeDefinition(description = "How long a launch waits for a configured launcher, isolator or image"
+                + " store that is not registered (yet: the agent is starting, or the bundle is being upgraded) before"
+                + " it fails; 0 fails at once")
+        long plugin__wait__seconds() default AgentSettings.DEFAULT_PLUGIN_WAIT_SECONDS;
+
+        @AttributeDefinition(description = "The file holding the kernel's boot id; when it differs from the one the"
+                + " agent recorded, the machine rebooted and every container is reported lost")
+        String boot__id__file() default "/proc/sys/kernel/random/boot_id";
     }
+
+    /** Framework property that {@code unicon agent --stop-containers} sets; overrides the configuration. */
+    static final String STOP_CONTAINERS_PROPERTY = "unicon.agent.stop_containers";
+
+    /** How long stopping the agent waits for its containers to be destroyed. */
+    private static final long STOP_TIMEOUT_SECONDS = 60;
 
     private final PluginRegistry plugins = new PluginRegistry();
     private final ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
     private volatile Config config;
 
+    private BundleContext context;
+
     @Activate
-    void activate(Config config) throws IOException {
+    void activate(Config config, BundleContext context) throws IOException {
+        this.context = context;
+        CrashPoint.problem().ifPresent(problem -> LOG.log(System.Logger.Level.WARNING, problem));
         delegate(start(config));
         this.config = config;
+        context.addBundleListener(frameworkStop);
     }
 
     @Modified
@@ -103,16 +132,34 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
         config = next;
     }
 
+    /**
+     * Containers keep running when the agent stops, unless it was asked to stop them: then,
+     * and only when the whole framework stops (not when this bundle is updated or reconfigured),
+     * every container is destroyed first (see {@link #frameworkStop}).
+     */
     @Deactivate
     void deactivate() {
+        context.removeBundleListener(frameworkStop);
         delegate().close();
         executor.shutdownNow();
     }
 
+    /**
+     * Hears the framework begin to stop, before any bundle stops, so the plugins are all still
+     * there to destroy the containers with.
+     */
+    private final SynchronousBundleListener frameworkStop = event -> {
+        if (event.getBundle().getBundleId() == 0 && event.getType() == BundleEvent.STOPPING
+                && (config.stop__containers__on__shutdown()
+                        || Boolean.parseBoolean(context.getProperty(STOP_CONTAINERS_PROPERTY)))) {
+            delegate().destroyAll(STOP_TIMEOUT_SECONDS);
+        }
+    };
+
     private ContainerizerCore start(Config config) throws IOException {
         ContainerizerCore core = new ContainerizerCore(new Paths(Path.of(config.work__dir()),
                 Path.of(config.runtime__dir())), plugins, settings(config), executor);
-        new Recovery(core).run();
+        new Recovery(core, Path.of(config.boot__id__file())).run();
         return core;
     }
 
@@ -142,8 +189,12 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
         }
         String launcher = config.launcher().trim();
         requireImageSupport(normalised, isolation, launcher);
+        if (config.plugin__wait__seconds() < 0) {
+            throw new IllegalArgumentException("unicon.agent: plugin_wait_seconds is " + config.plugin__wait__seconds()
+                    + "; it must be 0 or more");
+        }
         return new AgentSettings(isolation, launcher, normalised, config.sandbox__directory(),
-                config.provisioner__image__backend().trim());
+                config.provisioner__image__backend().trim(), config.plugin__wait__seconds());
     }
 
     /**

@@ -91,6 +91,31 @@ public final class ContainerizerCore implements Containerizer {
         closers.forEach(Runnable::run);
     }
 
+    /** Destroys every container that has not terminated and waits up to {@code seconds} for all. */
+    void destroyAll(long seconds) {
+        List<CompletableFuture<ContainerTermination>> terminations = new ArrayList<>();
+        for (Container container : containers.values()) {
+            if (!container.terminated()) {
+                synchronized (container) {
+                    if (container.destroyMessage == null) {
+                        container.destroyMessage = "the agent stopped and was asked to stop its containers";
+                    }
+                }
+                terminations.add(destroy(container));
+            }
+        }
+        LOG.log(Level.INFO, "stopping {0} containers as the agent stops", terminations.size());
+        try {
+            CompletableFuture.allOf(terminations.toArray(CompletableFuture[]::new)).get(seconds, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.log(Level.WARNING, "containers still being destroyed after {0} s; the next agent finishes it", seconds);
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.log(Level.WARNING, "destroying containers failed: {0}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** New settings apply to launches from now on; running containers keep what they had. */
     void settings(AgentSettings next) {
         settings = next;
@@ -103,7 +128,7 @@ public final class ContainerizerCore implements Containerizer {
             return LaunchResult.ALREADY_LAUNCHED;
         }
         LaunchValidation.validate(request);
-        LaunchPipeline.Plan plan = new LaunchPlanner(plugins, settings).plan(request);
+        LaunchPipeline.Plan plan = plan(request);
         Container container = new Container(request.getContainerId(), ContainerState.PROVISIONING);
         if (containers.putIfAbsent(name, container) != null) {
             return LaunchResult.ALREADY_LAUNCHED;
@@ -134,21 +159,84 @@ public final class ContainerizerCore implements Containerizer {
         throw new ContainerizerException(Kind.FAILED, message, failure);
     }
 
-    /** Hooks the end of a running container: its command's exit, and every isolator's limits. */
-    void watch(Container container, List<Plugin<Isolator>> isolators, Launcher launcher) {
-        for (Plugin<Isolator> isolator : isolators) {
-            isolator.service().watch(container.id).thenAccept(limitation -> {
-                LOG.log(Level.WARNING, "container {0}: isolator {1} reports a limitation: {2}", container.name,
-                        isolator.name(), limitation.getMessage());
-                synchronized (container) {
-                    if (container.limitation == null) {
-                        container.limitation = limitation;
+    /**
+     * Plans the launch; while a configured plugin is not registered (the agent is starting, or
+     * its bundle is being installed or upgraded), waits for it up to plugin_wait_seconds.
+     */
+    private LaunchPipeline.Plan plan(Call.LaunchContainer request) throws ContainerizerException {
+        LaunchPlanner planner = new LaunchPlanner(plugins, settings);
+        return awaitPlugins(request.getContainerId().getValue(), () -> planner.missing(request),
+                () -> planner.plan(request));
+    }
+
+    /** A step that needs plugins. */
+    interface PluginStep<T> {
+        T run() throws ContainerizerException;
+    }
+
+    /**
+     * Runs {@code step} once nothing in {@code missing} is missing any more, or once
+     * plugin_wait_seconds have passed (then the step's own error names what is missing).
+     */
+    <T> T awaitPlugins(String what, java.util.function.Supplier<List<String>> missing, PluginStep<T> step)
+            throws ContainerizerException {
+        long wait = settings.pluginWaitSeconds();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(wait);
+        while (true) {
+            long seen = plugins.additions();
+            List<String> absent = missing.get();
+            if (absent.isEmpty()) {
+                return step.run();
+            }
+            LOG.log(Level.INFO, "{0}: waiting for {1} to register", what, String.join(", ", absent));
+            try {
+                if (!plugins.awaitAddition(seen, deadline)) {
+                    try {
+                        return step.run();
+                    } catch (ContainerizerException e) {
+                        throw new ContainerizerException(e.kind(), e.getMessage() + " (waited " + wait + " s for "
+                                + String.join(", ", absent) + " to register)", e);
                     }
                 }
-                destroy(container);
-            });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ContainerizerException(Kind.FAILED, "interrupted while waiting for "
+                        + String.join(", ", absent) + " to register", e);
+            }
         }
-        launcher.exit(container.id).whenComplete((status, error) -> destroy(container));
+    }
+
+    /** Hooks the end of a running container: its command's exit, and every isolator's limits. */
+    void watch(Container container, List<Plugin<Isolator>> isolators, Launcher launcher) {
+        isolators.forEach(isolator -> watchLimit(container, isolator));
+        launcher.exit(container.id).whenComplete((status, error) -> {
+            if (error != null && !plugins.launchers.all().stream().anyMatch(l -> l.service() == launcher)) {
+                // The launcher went away (agent stop, bundle update): the container runs on and
+                // is reattached when a launcher of that name registers again.
+                LOG.log(Level.INFO, "container {0}: its launcher stopped; it keeps running", container.name);
+                return;
+            }
+            destroy(container);
+        });
+    }
+
+    /** Destroys the container when the isolator reports a limitation; once per isolator. */
+    void watchLimit(Container container, Plugin<Isolator> isolator) {
+        synchronized (container) {
+            if (!container.watched.add(isolator.name())) {
+                return;
+            }
+        }
+        isolator.service().watch(container.id).thenAccept(limitation -> {
+            LOG.log(Level.WARNING, "container {0}: isolator {1} reports a limitation: {2}", container.name,
+                    isolator.name(), limitation.getMessage());
+            synchronized (container) {
+                if (container.limitation == null) {
+                    container.limitation = limitation;
+                }
+            }
+            destroy(container);
+        });
     }
 
     @Override
@@ -210,8 +298,9 @@ public final class ContainerizerCore implements Containerizer {
                     + container.state().name().toLowerCase() + "; kill it before removing it");
         }
         try {
-            TreeDeleter.delete(paths.runtime(name));
+            // The sandbox first: a crash in between leaves a terminated container to remove again.
             TreeDeleter.delete(paths.sandbox(name));
+            TreeDeleter.delete(paths.runtime(name));
         } catch (java.io.IOException e) {
             throw new ContainerizerException(Kind.FAILED, "could not remove container '" + name + "': "
                     + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package org.unicon.core.internal;
 
+import org.unicon.hostfs.CrashPoint;
 import org.unicon.hostfs.TreeDeleter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -44,7 +45,12 @@ final class Destruction {
             ContainerTermination termination;
             try {
                 container.state(ContainerState.DESTROYING);
+                ContainerTermination cause = cause();
+                if (cause != null) {
+                    core.checkpoints().write(core.paths().destroying(container.name), cause);
+                }
                 Integer status = killAndReap();
+                CrashPoint.reached(CrashPoint.MID_DESTROY);
                 cleanupIsolators();
                 destroyRootfs();
                 termination = termination(status);
@@ -158,36 +164,60 @@ final class Destruction {
         TreeDeleter.delete(paths.isolatorCheckpoints(container.name));
         java.nio.file.Files.deleteIfExists(paths.launchInfo(container.name));
         java.nio.file.Files.deleteIfExists(paths.pid(container.name));
+        java.nio.file.Files.deleteIfExists(paths.destroying(container.name));
+        java.nio.file.Files.deleteIfExists(paths.started(container.name));
+    }
+
+    /**
+     * Why the core destroys the container, when the core decided it: a limitation, a failed
+     * launch, a kill, a reboot or another reason it gave; null when the command's own exit ends
+     * the container. Decided once, before anything is killed, and checkpointed.
+     */
+    private ContainerTermination cause() {
+        synchronized (container) {
+            if (container.cause == null) {
+                ContainerTermination.Builder t = ContainerTermination.newBuilder();
+                if (container.limitation != null) {
+                    t.setState(TaskState.TASK_FAILED).setMessage(container.limitation.getMessage())
+                            .addAllLimitedResources(container.limitation.getResourcesList());
+                    if (container.limitation.hasReason()) {
+                        t.setReason(container.limitation.getReason());
+                    }
+                } else if (container.launchFailed) {
+                    t.setState(TaskState.TASK_FAILED).setReason(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED)
+                            .setMessage(container.destroyMessage);
+                } else if (container.killRequested) {
+                    t.setState(TaskState.TASK_KILLED).setMessage("killed");
+                } else if (container.destroyMessage != null) {
+                    t.setState(TaskState.TASK_FAILED).setMessage(container.destroyMessage);
+                } else {
+                    return null;
+                }
+                container.cause = t.build();
+            }
+            return container.cause;
+        }
     }
 
     private ContainerTermination termination(Integer status) {
-        ContainerTermination.Builder t = ContainerTermination.newBuilder();
+        ContainerTermination cause = cause();
+        ContainerTermination.Builder t = cause == null ? ContainerTermination.newBuilder() : cause.toBuilder();
+        if (status != null) {
+            t.setStatus(status);
+        }
         String message;
-        synchronized (container) {
-            if (status != null) {
-                t.setStatus(status);
+        if (cause != null) {
+            message = cause.getMessage();
+            if (cause.getState() == TaskState.TASK_KILLED && status != null) {
+                message += "; the command " + WaitStatus.describe(status);
             }
-            if (container.limitation != null) {
-                t.setState(TaskState.TASK_FAILED)
-                        .addAllLimitedResources(container.limitation.getResourcesList());
-                if (container.limitation.hasReason()) {
-                    t.setReason(container.limitation.getReason());
-                }
-                message = container.limitation.getMessage();
-            } else if (container.launchFailed) {
-                t.setState(TaskState.TASK_FAILED).setReason(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
-                message = container.destroyMessage;
-            } else if (container.killRequested) {
-                t.setState(TaskState.TASK_KILLED);
-                message = "killed" + (status == null ? "" : "; the command " + WaitStatus.describe(status));
-            } else if (status != null) {
-                boolean success = WaitStatus.exited(status) && WaitStatus.exitCode(status) == 0;
-                t.setState(success ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED);
-                message = "the command " + WaitStatus.describe(status);
-            } else {
-                t.setState(TaskState.TASK_FAILED);
-                message = container.destroyMessage != null ? container.destroyMessage : "destroyed";
-            }
+        } else if (status != null) {
+            boolean success = WaitStatus.exited(status) && WaitStatus.exitCode(status) == 0;
+            t.setState(success ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED);
+            message = "the command " + WaitStatus.describe(status);
+        } else {
+            t.setState(TaskState.TASK_FAILED);
+            message = "destroyed";
         }
         if (!errors.isEmpty()) {
             message = message + " (" + String.join("; ", errors) + ")";

@@ -27,7 +27,12 @@ final class ImageCatalog {
             throw new ContainerizerException(Kind.INVALID, "image.type is missing (DOCKER or APPC)");
         }
         Provisioner provisioner = new Provisioner(core.registry(), core.settings());
-        StoredImage stored = provisioner.fetch(provisioner.store(image), image, progress);
+        String type = image.getType().name();
+        Plugin<ImageStore> store = core.awaitPlugins("pull of " + Images.describe(image),
+                () -> core.settings().imageProviders().contains(type) && core.registry().stores.get(type).isEmpty()
+                        ? List.of("the " + type + " image store") : List.of(),
+                () -> provisioner.store(image));
+        StoredImage stored = provisioner.fetch(store, image, progress);
         return Provisioner.summary(image, stored);
     }
 

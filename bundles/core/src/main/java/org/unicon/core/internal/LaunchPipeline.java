@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.unicon.containerizer.ContainerizerException;
+import org.unicon.hostfs.CrashPoint;
 import org.unicon.containerizer.ContainerizerException.Kind;
 import org.unicon.isolator.ContextKey;
 import org.unicon.isolator.Isolator;
@@ -36,7 +37,8 @@ import org.unicon.store.StoredImage;
 /**
  * The steps of one launch, in Mesos's order: provision → checkpoint config → prepare (graph
  * order) → merge → checkpoint launch info → create paused → checkpoint pid → isolate (in
- * parallel) → start. Every state change is checkpointed before it is acted on.
+ * parallel) → start → mark started. Every state change is checkpointed before it is acted on;
+ * a restart destroys a container that has no started mark, whatever step it reached.
  */
 final class LaunchPipeline {
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -93,6 +95,7 @@ final class LaunchPipeline {
                     .setImageConfig(image.config())
                     .setSandboxDirectory(core.settings().sandboxDirectory())
                     .addAllImageVolumes(provisionImageVolumes());
+            CrashPoint.reached(CrashPoint.AFTER_PROVISION);
         }
         ContainerConfig finalConfig = config.build();
         synchronized (container) {
@@ -118,12 +121,14 @@ final class LaunchPipeline {
         }
         ContainerLaunchInfo launchInfo = finish(merger, finalConfig);
         core.checkpoints().write(paths.launchInfo(name), launchInfo);
+        CrashPoint.reached(CrashPoint.AFTER_PREPARE);
 
         container.state(ContainerState.ISOLATING);
         Files.createDirectories(paths.launcherDir(name));
         Launcher launcher = plan.launcher().service();
         long pid = launcher.create(new Request(container.id, launchInfo, paths.sandbox(name),
                 paths.stdout(name), paths.stderr(name), paths.launcherDir(name)));
+        CrashPoint.reached(CrashPoint.AFTER_CREATE);
         synchronized (container) {
             container.pid = pid;
         }
@@ -132,7 +137,9 @@ final class LaunchPipeline {
         abortIfDestroyed();
 
         container.state(ContainerState.FETCHING);
+        CrashPoint.reached(CrashPoint.BEFORE_START);
         launcher.start(container.id);
+        core.checkpoints().writeText(paths.started(name), "");
         container.state(ContainerState.RUNNING);
         core.watch(container, plan.isolators(), launcher);
     }

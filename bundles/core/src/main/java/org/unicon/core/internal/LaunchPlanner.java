@@ -39,6 +39,29 @@ final class LaunchPlanner {
         return new LaunchPipeline.Plan(launcher, isolators, store);
     }
 
+    /**
+     * What the launch needs that is configured but not registered (yet): the launcher, isolators
+     * named in isolation, the store for the image's type. Empty when everything is there.
+     */
+    List<String> missing(Call.LaunchContainer request) {
+        List<String> missing = new ArrayList<>();
+        if (plugins.launchers.get(settings.launcher()).isEmpty()) {
+            missing.add("launcher '" + settings.launcher() + "'");
+        }
+        for (String name : settings.isolation()) {
+            if (plugins.isolators.get(name).isEmpty()) {
+                missing.add("isolator '" + name + "'");
+            }
+        }
+        if (request.getContainer().getMesos().hasImage()) {
+            String type = request.getContainer().getMesos().getImage().getType().name();
+            if (settings.imageProviders().contains(type) && plugins.stores.get(type).isEmpty()) {
+                missing.add("the " + type + " image store");
+            }
+        }
+        return missing;
+    }
+
     /** The configured isolators, ordered by their dependencies. */
     List<Plugin<Isolator>> isolators() throws ContainerizerException {
         Map<String, List<String>> available = new LinkedHashMap<>();

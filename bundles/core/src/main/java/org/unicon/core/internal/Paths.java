@@ -8,6 +8,7 @@ import java.nio.file.Path;
  * Names every directory and file the core keeps on disk; nobody else builds these paths.
  *
  * <pre>
+ * work_dir/boot_id                          the boot the containers were recorded in
  * work_dir/containers/ID/                   the sandbox: stdout, stderr, the task's files
  * work_dir/provisioner/containers/ID/rootfs the provisioned root filesystem
  * work_dir/provisioner/containers/ID/volumes/N/rootfs  image volume N's root filesystem
@@ -15,6 +16,8 @@ import java.nio.file.Path;
  * runtime_dir/containers/ID/config          ContainerConfig
  * runtime_dir/containers/ID/launch_info     merged ContainerLaunchInfo
  * runtime_dir/containers/ID/pid             the container's init, as text
+ * runtime_dir/containers/ID/started         empty: the container's command was let run
+ * runtime_dir/containers/ID/destroying      ContainerTermination: why the core destroys it
  * runtime_dir/containers/ID/termination     ContainerTermination, once terminated
  * runtime_dir/containers/ID/isolators/NAME  IsolatorCheckpoint per isolator
  * runtime_dir/containers/ID/launcher/       the launcher's own directory
@@ -95,6 +98,21 @@ public final class Paths {
 
     public Path pid(String id) {
         return runtime(id).resolve("pid");
+    }
+
+    /** Marks that the launcher started the container's command (a pid alone may be paused). */
+    public Path started(String id) {
+        return runtime(id).resolve("started");
+    }
+
+    /** The cause of a destroy in progress, so that a restart finishes it with the same reason. */
+    public Path destroying(String id) {
+        return runtime(id).resolve("destroying");
+    }
+
+    /** The kernel's boot id when the agent last started: a different one now means a reboot. */
+    public Path bootId() {
+        return workDir.resolve("boot_id");
     }
 
     public Path termination(String id) {

@@ -24,6 +24,11 @@ public final class PluginRegistry {
     public static final class Kind<T> {
         private final Map<String, List<Plugin<T>>> byName = new ConcurrentHashMap<>();
         private final List<Consumer<Plugin<T>>> listeners = new CopyOnWriteArrayList<>();
+        private final Runnable changed;
+
+        Kind(Runnable changed) {
+            this.changed = changed;
+        }
 
         public void add(Plugin<T> plugin) {
             byName.compute(plugin.name(), (name, list) -> {
@@ -33,6 +38,7 @@ public final class PluginRegistry {
                 return List.copyOf(next);
             });
             listeners.forEach(listener -> listener.accept(plugin));
+            changed.run();
         }
 
         public void remove(T service) {
@@ -66,8 +72,36 @@ public final class PluginRegistry {
         }
     }
 
-    public final Kind<Isolator> isolators = new Kind<>();
-    public final Kind<Launcher> launchers = new Kind<>();
-    public final Kind<ImageStore> stores = new Kind<>();
-    public final Kind<ProvisionerBackend> backends = new Kind<>();
+    public final Kind<Isolator> isolators = new Kind<>(this::added);
+    public final Kind<Launcher> launchers = new Kind<>(this::added);
+    public final Kind<ImageStore> stores = new Kind<>(this::added);
+    public final Kind<ProvisionerBackend> backends = new Kind<>(this::added);
+
+    /** Counts plugins added, so that a launch can wait for a missing one. */
+    private long additions;
+
+    private synchronized void added() {
+        additions++;
+        notifyAll();
+    }
+
+    /** How many plugins have been added so far (for {@link #awaitAddition}). */
+    public synchronized long additions() {
+        return additions;
+    }
+
+    /**
+     * Waits until a plugin is added after {@code seen} additions, or until {@code deadline}
+     * ({@link System#nanoTime()}); false when the deadline passed first.
+     */
+    public synchronized boolean awaitAddition(long seen, long deadline) throws InterruptedException {
+        while (additions == seen) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
 }

@@ -63,9 +63,14 @@ class ContainerizerCoreTest {
     }
 
     private ContainerizerCore core(String isolation) throws Exception {
+        return core(isolation, 0);
+    }
+
+    private ContainerizerCore core(String isolation, long pluginWaitSeconds) throws Exception {
         registry.launchers.add(new Plugin<>("test", launcher, "test.bundle", "1.0.0", "1.0.0", List.of(), 0));
         ContainerizerCore core = new ContainerizerCore(new Paths(dir.resolve("work"), dir.resolve("run")), registry,
-                new AgentSettings(AgentSettings.list(isolation), "test", List.of(), "/mnt/mesos/sandbox", ""), executor);
+                new AgentSettings(AgentSettings.list(isolation), "test", List.of(), "/mnt/mesos/sandbox", "",
+                        pluginWaitSeconds), executor);
         new Recovery(core).run();
         return core;
     }
@@ -159,10 +164,30 @@ class ContainerizerCoreTest {
         ContainerizerException e = assertThrows(ContainerizerException.class,
                 () -> core.launch(launch("c3", "true")));
         assertEquals("the agent's isolation setting cannot be used: isolation names 'gpu/nvidia', which is not"
-                + " installed; available isolators: cgroups/mem", e.getMessage());
+                + " installed; available isolators: cgroups/mem (waited 0 s for isolator 'gpu/nvidia' to register)",
+                e.getMessage());
         assertTrue(core.wait(id("c3")).isEmpty(), "the container is unknown");
         assertFalse(Files.exists(dir.resolve("run/containers/c3")));
         assertFalse(Files.exists(dir.resolve("work/containers/c3")));
+    }
+
+    @Test
+    void aLaunchWaitsForAConfiguredIsolatorThatIsNotRegisteredYet() throws Exception {
+        ContainerizerCore core = core("late", 30);
+        CompletableFuture<LaunchResult> launch = CompletableFuture.supplyAsync(() -> {
+            try {
+                return core.launch(launch("c9", "exit 0"));
+            } catch (ContainerizerException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(200);
+        assertFalse(launch.isDone(), "the launch waits for isolator 'late'");
+        isolator("late", new RecordingIsolator("late"));
+
+        assertEquals(LaunchResult.LAUNCHED, launch.get(30, TimeUnit.SECONDS));
+        assertEquals(0, await(core, "c9").getStatus());
+        assertTrue(calls.contains("cleanup late"), "the late isolator was used: " + calls);
     }
 
     @Test

@@ -18,7 +18,13 @@ public interface LibC extends Library {
     int MNT_DETACH = 2;
     int UMOUNT_NOFOLLOW = 8;
 
+    int SIGKILL = 9;
+
     int umount2(String target, int flags);
+
+    int getpid();
+
+    int kill(int pid, int signal);
 
     String strerror(int errno);
 

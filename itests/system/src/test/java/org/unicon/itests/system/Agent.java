@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +34,13 @@ final class Agent implements AutoCloseable {
         this.coldStartMillis = coldStartMillis;
     }
 
+    /**
+     * The test agents' cgroups root: not the shipped one, because an agent destroys the cgroups
+     * under its root that none of its containers owns, and an agent someone runs on this machine
+     * beside the tests must not lose its containers to them (nor the tests theirs).
+     */
+    static final String CGROUPS_ROOT = "unicon-it";
+
     /** The shipped runtime's settings for running Docker images. */
     static final String IMAGE_SETTINGS = "image_providers = DOCKER\nlauncher = linux\n"
             + "isolation = filesystem/linux,docker/runtime,namespaces/pid,namespaces/ipc,cgroups/cpu,cgroups/mem,"
@@ -43,14 +51,26 @@ final class Agent implements AutoCloseable {
      * busybox archive that the project's own set-up script builds in {@code dir/images}.
      */
     static Agent startWithBusybox(Path dir) throws Exception {
-        Path images = Files.createDirectories(dir.resolve("images"));
-        Process build = new ProcessBuilder(Repository.root().resolve("bin/lib/busybox-image").toString(),
-                images.toString()).inheritIO().start();
-        if (build.waitFor() != 0) {
-            throw new AssertionError("bin/lib/busybox-image exited with " + build.exitValue());
+        return startWithBusybox(dir, "", java.util.Map.of());
+    }
+
+    /**
+     * As {@link #startWithBusybox(Path)}, with more lines for unicon.agent.cfg and more variables
+     * in the agent's environment; again on the same {@code dir}, it restarts that agent.
+     */
+    static Agent startWithBusybox(Path dir, String agentSettings, java.util.Map<String, String> environment)
+            throws Exception {
+        Path images = dir.resolve("images");
+        if (!Files.isDirectory(images)) {
+            Files.createDirectories(images);
+            Process build = new ProcessBuilder(Repository.root().resolve("bin/lib/busybox-image").toString(),
+                    images.toString()).inheritIO().start();
+            if (build.waitFor() != 0) {
+                throw new AssertionError("bin/lib/busybox-image exited with " + build.exitValue());
+            }
         }
-        return start(dir, IMAGE_SETTINGS, java.util.Map.of("unicon.store.docker.cfg",
-                "docker_registry = " + images + "\ndocker_store_dir = " + dir.resolve("store") + "\n"));
+        return start(dir, IMAGE_SETTINGS + agentSettings, java.util.Map.of("unicon.store.docker.cfg",
+                "docker_registry = " + images + "\ndocker_store_dir = " + dir.resolve("store") + "\n"), environment);
     }
 
     /** Deletes a test's temporary directory tree (nothing of it is mounted any more). */
@@ -73,6 +93,11 @@ final class Agent implements AutoCloseable {
      * (file name → content), and returns once it answers GET_HEALTH as healthy.
      */
     static Agent start(Path dir, String agentSettings, java.util.Map<String, String> configs) throws Exception {
+        return start(dir, agentSettings, configs, java.util.Map.of());
+    }
+
+    static Agent start(Path dir, String agentSettings, java.util.Map<String, String> configs,
+            java.util.Map<String, String> environment) throws Exception {
         Path etc = Files.createDirectories(dir.resolve("etc"));
         int port = freePort();
         Files.writeString(etc.resolve("unicon.agent.cfg"),
@@ -82,17 +107,22 @@ final class Agent implements AutoCloseable {
         }
         Files.writeString(etc.resolve("unicon.agent.http.cfg"), "address = 127.0.0.1:" + port + "\n");
         Files.copy(Repository.root().resolve("runtime/etc/org.apache.felix.fileinstall-deploy.cfg"),
-                etc.resolve("org.apache.felix.fileinstall-deploy.cfg"));
-        Files.copy(Repository.root().resolve("runtime/etc/unicon.launcher.linux.cfg"),
-                etc.resolve("unicon.launcher.linux.cfg"));
+                etc.resolve("org.apache.felix.fileinstall-deploy.cfg"), StandardCopyOption.REPLACE_EXISTING);
+        String launcher = Files.readString(Repository.root().resolve("runtime/etc/unicon.launcher.linux.cfg"));
+        Files.writeString(etc.resolve("unicon.launcher.linux.cfg"),
+                launcher.replaceAll("(?m)^cgroups_root = .*$", "cgroups_root = " + CGROUPS_ROOT));
+        if (!configs.containsKey("unicon.isolator.cgroups.cfg")) {
+            Files.writeString(etc.resolve("unicon.isolator.cgroups.cfg"), "cgroups_root = " + CGROUPS_ROOT + "\n");
+        }
 
         ProcessBuilder builder = new ProcessBuilder(Repository.unicon().toString(), "agent",
                 "--etc", etc.toString(), "--data", dir.resolve("data").toString(),
                 "--deploy", dir.resolve("deploy").toString())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("agent.log").toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile()));
         builder.environment().put("UNICON_BUILD", "never");
+        builder.environment().putAll(environment);
         long started = System.nanoTime();
         Process process = builder.start();
         Agent agent = new Agent(dir, port, process, 0);
@@ -123,6 +153,26 @@ final class Agent implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** Kills the agent with SIGKILL, as a crash would, and waits until it is gone. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the agent did not die of SIGKILL within 30 s");
+        }
+    }
+
+    /** Waits until the agent process ends by itself (a crash point); its exit status. */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            try {
+                throw new AssertionError("the agent did not exit within 120 s; its log:\n" + log());
+            } catch (IOException e) {
+                throw new AssertionError("the agent did not exit within 120 s", e);
+            }
+        }
+        return process.exitValue();
     }
 
     long coldStartMillis() {

@@ -129,8 +129,8 @@ final class CgroupIsolator implements Isolator, AutoCloseable {
 
     /**
      * Adopts the cgroups of recovered containers that this isolator prepared (reopening their
-     * watches) and of the orphans the core will clean up; logs cgroups under the root that no
-     * container owns. Those are left alone: they may belong to another agent sharing the root.
+     * watches) and of the orphans the core will clean up; destroys cgroups under the root that no
+     * container owns (killing what runs in them), as Mesos does: one agent owns its cgroups_root.
      */
     @Override
     public void recover(List<RecoveredContainer> recovered, Set<ContainerID> orphans) throws Exception {
@@ -158,8 +158,14 @@ final class CgroupIsolator implements Isolator, AutoCloseable {
             containers.putIfAbsent(orphan.getValue(), new Tracked(cgroups, new CompletableFuture<>(), Optional.empty()));
         }
         for (Path dir : unowned(owned)) {
-            LOG.log(Level.WARNING, "orphan cgroup {0}: no container of this agent owns it; {1} leaves it alone",
-                    dir, subsystem.isolatorName());
+            String id = dir.getFileName().toString();
+            LOG.log(Level.WARNING, "orphan cgroup {0}: no container of this agent owns it; {1} kills what runs in"
+                    + " it and removes it", dir, subsystem.isolatorName());
+            try {
+                CgroupTree.destroy(locate(id, cgroupsRoot));
+            } catch (IOException e) {
+                LOG.log(Level.ERROR, "orphan cgroup {0}: {1}", dir, e.getMessage());
+            }
         }
     }
 

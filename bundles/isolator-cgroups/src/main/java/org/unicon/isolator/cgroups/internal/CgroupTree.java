@@ -95,6 +95,25 @@ final class CgroupTree {
         removeEmptyRoot(cgroups);
     }
 
+    /**
+     * Kills every process in the cgroups (again, until none is left: a process may fork while
+     * it is being killed), then removes them as {@link #remove} does. For orphans only: a
+     * container's own processes are the launcher's to kill.
+     */
+    static void destroy(ContainerCgroups cgroups) throws IOException, InterruptedException {
+        for (int attempt = 0; attempt < EMPTY_ATTEMPTS; attempt++) {
+            List<String> pids = processes(cgroups.distinctDirs());
+            if (pids.isEmpty()) {
+                break;
+            }
+            for (String pid : pids) {
+                ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            Thread.sleep(EMPTY_PAUSE_MILLIS);
+        }
+        remove(cgroups);
+    }
+
     private static void removeEmptyRoot(ContainerCgroups cgroups) {
         synchronized (TREE_LOCK) {
             for (Controller c : cgroups.controllers()) {

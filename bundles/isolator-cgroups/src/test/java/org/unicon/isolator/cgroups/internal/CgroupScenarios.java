@@ -257,23 +257,28 @@ abstract class CgroupScenarios {
     }
 
     @Test
-    void recoverReopensTheOomWatchAndReportsUnownedCgroups() throws Exception {
+    void recoverReopensTheOomWatchAndDestroysUnownedCgroups() throws Exception {
         requireHierarchy(Controller.MEMORY);
         CgroupIsolator before = new CgroupIsolator(hierarchies, TestCgroups.ROOT, new MemorySubsystem());
         TestContainerContext context = prepare(before, "recovered", TestCgroups.config(0, 32));
         before.close(); // the bundle stops; the container and its cgroups stay
         Path stray = hierarchies.rootCgroup(Controller.MEMORY, TestCgroups.ROOT).resolve("stray");
         Files.createDirectory(stray);
+        Process strayProcess = new ProcessBuilder("sleep", "300").start();
+        Files.writeString(stray.resolve("cgroup.procs"), Long.toString(strayProcess.pid()));
         CgroupIsolator after = new CgroupIsolator(hierarchies, TestCgroups.ROOT, new MemorySubsystem());
         try (TestCgroups.ContainerProcess p = new TestCgroups.ContainerProcess(ALLOCATE_64MB)) {
             after.recover(List.of(TestRecoveredContainer.of(context, "cgroups/mem", "0.1.0")), Set.of());
-            assertEquals(List.of(stray), after.unowned(Set.of("recovered")));
+            assertFalse(Files.exists(stray), "a cgroup no container owns is destroyed");
+            assertTrue(strayProcess.waitFor(HANG_SECONDS, TimeUnit.SECONDS), "what ran in it is killed");
+            assertEquals(List.of(), after.unowned(Set.of("recovered")));
             after.isolate(id("recovered"), p.pid());
             p.go();
             CompletableFuture<ContainerLimitation> watch = after.watch(id("recovered")).toCompletableFuture();
             assertEquals("memory limit exceeded: 32 MB", watch.get(HANG_SECONDS, TimeUnit.SECONDS).getMessage());
             assertNotEquals(0, p.process.waitFor());
         } finally {
+            strayProcess.destroyForcibly().waitFor();
             Files.deleteIfExists(stray);
             after.cleanup(id("recovered"));
         }

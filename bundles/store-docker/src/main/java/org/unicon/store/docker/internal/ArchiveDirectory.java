@@ -287,6 +287,7 @@ final class ArchiveDirectory implements ImageSource {
                         int n = super.read(b, off, len);
                         if (n > 0) {
                             count += n;
+                            org.unicon.hostfs.CrashPoint.reached(org.unicon.hostfs.CrashPoint.MID_PULL, count);
                             progress.accept(count);
                         }
                         return n;

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.function.LongConsumer;
 
+import org.unicon.hostfs.CrashPoint;
 import org.unicon.layers.Digest;
 
 /**
@@ -49,6 +50,7 @@ final class VerifyingInputStream extends FilterInputStream {
         }
         md.update(b, off, n);
         count += n;
+        CrashPoint.reached(CrashPoint.MID_PULL, count);
         if (size >= 0 && count > size) {
             throw new BlobVerificationException(what + " is longer than the " + size + " bytes its descriptor says");
         }
