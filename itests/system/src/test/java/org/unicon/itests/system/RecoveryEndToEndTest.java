@@ -98,6 +98,25 @@ class RecoveryEndToEndTest {
         }
     }
 
+    @Test
+    void aStoppedAgentLeavesItsContainersRunningUnlessAskedToStopThem() throws Exception {
+        agent = Agent.startWithBusybox(dir);
+        launch("outlives", "sleep 1000");
+        agent.stop();
+        assertEquals(List.of("outlives"), cgroupsOf(List.of("outlives")).stream()
+                .map(p -> p.getFileName().toString()).distinct().toList(), "the container runs on");
+
+        agent = Agent.startWithBusybox(dir, "stop_containers_on_shutdown = true\n", Map.of());
+        assertEquals("RUNNING", states().get("outlives"));
+        agent.stop();
+        assertEquals(List.of(), cgroupsOf(List.of("outlives")), "the agent destroyed it as it stopped");
+
+        agent = Agent.startWithBusybox(dir);
+        JsonNode stopped = waitFor("outlives");
+        assertEquals("TASK_FAILED", stopped.path("state").asText(), stopped::toString);
+        assertEquals("the agent stopped and was asked to stop its containers", stopped.path("message").asText());
+    }
+
     @ParameterizedTest(name = "crash {0}")
     @ValueSource(strings = {"after-provision", "after-prepare", "after-create", "before-start"})
     void aCrashWhileLaunchingDestroysThatContainerWithAReasonAndKeepsTheOthers(String point) throws Exception {
