@@ -198,8 +198,9 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
     }
 
     /**
-     * As in Mesos: containers with images need filesystem/linux and the linux launcher, and
-     * Docker images need docker/runtime to apply the image's command and environment.
+     * As in Mesos: containers with images need filesystem/linux and the linux launcher, Docker
+     * images need docker/runtime and appc images appc/runtime to apply the image's command and
+     * environment.
      */
     private static void requireImageSupport(List<String> providers, List<String> isolation, String launcher) {
         if (providers.isEmpty()) {
@@ -212,6 +213,9 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
         }
         if (providers.contains("DOCKER") && !isolation.contains("docker/runtime")) {
             missing.add("docker/runtime");
+        }
+        if (providers.contains("APPC") && !isolation.contains("appc/runtime")) {
+            missing.add("appc/runtime");
         }
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("unicon.agent: " + given + ", which needs " + String.join(" and ", missing)

@@ -47,6 +47,25 @@ class AgentConfigurationTest {
     }
 
     @Test
+    void appcImagesNeedAppcRuntimeAsDockerImagesNeedDockerRuntime() {
+        Map<String, String> given = new HashMap<>(Map.of("image_providers", "appc", "launcher", "linux",
+                "isolation", "filesystem/linux,docker/runtime"));
+        assertEquals("unicon.agent: image_providers is 'APPC', which needs appc/runtime in isolation (it is"
+                + " 'filesystem/linux,docker/runtime')", refused(given));
+        given.put("image_providers", "docker,appc");
+        assertEquals("unicon.agent: image_providers is 'DOCKER,APPC', which needs appc/runtime in isolation (it is"
+                + " 'filesystem/linux,docker/runtime')", refused(given));
+        given.put("isolation", "filesystem/linux,appc/runtime");
+        assertEquals("unicon.agent: image_providers is 'DOCKER,APPC', which needs docker/runtime in isolation (it is"
+                + " 'filesystem/linux,appc/runtime')", refused(given));
+        given.put("isolation", "filesystem/linux,docker/runtime,appc/runtime");
+        assertEquals(List.of("DOCKER", "APPC"), ContainerizerComponent.settings(config(given)).imageProviders());
+        given.put("image_providers", "APPC");
+        given.put("isolation", "filesystem/linux,appc/runtime");
+        assertEquals(List.of("APPC"), ContainerizerComponent.settings(config(given)).imageProviders());
+    }
+
+    @Test
     void aContainerHasOneFilesystemIsolator() {
         assertEquals("unicon.agent: isolation names filesystem/posix and filesystem/linux; a container has exactly"
                 + " one filesystem isolator", refused(Map.of("isolation", "filesystem/posix,filesystem/linux")));

@@ -6,6 +6,7 @@ import org.unicon.isolator.ContainerContext;
 import org.unicon.isolator.Isolator;
 import org.unicon.model.ContainerConfig;
 import org.unicon.model.ContainerLaunchInfo;
+import org.unicon.model.Image;
 import org.unicon.model.ImageRuntimeConfig;
 
 /**
@@ -13,7 +14,7 @@ import org.unicon.model.ImageRuntimeConfig;
  * does. Its contribution, for a container whose config has {@code image_config}: the command
  * ({@link ImageCommand}), the image's environment ({@link ImageEnvironment}) and, when the
  * image has one, its WorkingDir (otherwise the core's default applies: the sandbox directory).
- * Containers without an image get nothing.
+ * Containers without an image, or with an appc image, get nothing.
  *
  * <p>The image's User is not applied, as in Mesos (which logs it as not supported): the
  * container runs as {@code CommandInfo.user}, else as the agent's user (root). Applying it would
@@ -25,8 +26,9 @@ final class DockerRuntime implements Isolator {
     @Override
     public Optional<ContainerLaunchInfo> prepare(ContainerContext container) {
         ContainerConfig config = container.config();
-        if (!config.hasImageConfig()) {
-            return Optional.empty();
+        if (!config.hasImageConfig()
+                || config.getContainerInfo().getMesos().getImage().getType() != Image.Type.DOCKER) {
+            return Optional.empty(); // no image, or an appc image: appc/runtime's
         }
         String id = container.containerId().getValue();
         ImageRuntimeConfig image = config.getImageConfig();

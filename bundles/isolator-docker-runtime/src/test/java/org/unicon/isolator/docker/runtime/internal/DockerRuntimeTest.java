@@ -11,6 +11,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.unicon.model.CommandInfo;
 import org.unicon.model.ContainerConfig;
+import org.unicon.model.ContainerInfo;
+import org.unicon.model.Image;
 import org.unicon.model.ContainerLaunchInfo;
 import org.unicon.model.Environment;
 import org.unicon.model.ImageRuntimeConfig;
@@ -116,8 +118,22 @@ class DockerRuntimeTest {
         return CommandInfo.newBuilder().setShell(true).setValue(value);
     }
 
+    @Test
+    void appcImagesAreLeftToAppcRuntime() {
+        ContainerConfig appc = config(BUSYBOX, shell("id")).toBuilder()
+                .setContainerInfo(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
+                        .setMesos(ContainerInfo.MesosInfo.newBuilder().setImage(Image.newBuilder()
+                                .setType(Image.Type.APPC).setAppc(Image.Appc.newBuilder().setName("example.com/app")))))
+                .build();
+
+        assertEquals(Optional.empty(), prepare(appc));
+    }
+
     private static ContainerConfig config(ImageRuntimeConfig image, CommandInfo.Builder command) {
         return ContainerConfig.newBuilder()
+                .setContainerInfo(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
+                        .setMesos(ContainerInfo.MesosInfo.newBuilder().setImage(Image.newBuilder()
+                                .setType(Image.Type.DOCKER).setDocker(Image.Docker.newBuilder().setName("busybox")))))
                 .setDirectory("/var/lib/unicon/containers/c1")
                 .setRootfs("/var/lib/unicon/provisioner/containers/c1/rootfs")
                 .setSandboxDirectory("/mnt/mesos/sandbox")

@@ -1,0 +1,46 @@
+package org.unicon.store.appc.internal;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.unicon.layers.ExtractOptions;
+import org.unicon.model.Image;
+import org.unicon.store.ImageStore;
+import org.unicon.testkit.store.ImageStoreConformance;
+
+/** The store conformance suite with ACIs served by an HTTP server on 127.0.0.1. */
+class HttpStoreConformanceTest extends ImageStoreConformance {
+    @TempDir
+    static Path acis;
+    static AciServer server;
+
+    @BeforeAll
+    static void serve() throws Exception {
+        AciBuilder.image("example.com/busybox", "1.35.0").exec("/bin/sh").build(acis);
+        server = new AciServer(acis);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Override
+    protected ImageStore createStore(Path storeDir) throws Exception {
+        return new AppcStore(storeDir, SimpleDiscovery.parse(server.prefix()), ExtractOptions.defaults(),
+                Clock.systemUTC());
+    }
+
+    @Override
+    protected Image image() {
+        return TestImages.appc("example.com/busybox", "version", "1.35.0");
+    }
+
+    @Override
+    protected Image missingImage() {
+        return TestImages.appc("example.com/missing", "version", "1.0.0");
+    }
+}
