@@ -1,6 +1,5 @@
 package org.unicon.core.internal;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -40,8 +39,8 @@ final class Container {
      */
     ContainerTermination cause;
     CompletableFuture<ContainerTermination> destroying;
-    /** The isolators whose limitations are watched, by name. */
-    final Set<String> watched = new HashSet<>();
+    /** The isolator services whose limitations are watched (by identity). */
+    final Set<Object> watched = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     Container(ContainerID id, ContainerState state) {
         this.id = id;

@@ -220,10 +220,13 @@ public final class ContainerizerCore implements Containerizer {
         });
     }
 
-    /** Destroys the container when the isolator reports a limitation; once per isolator. */
+    /**
+     * Destroys the container when the isolator reports a limitation; once per isolator service,
+     * so that a new version of the isolator (a bundle update) is watched again.
+     */
     void watchLimit(Container container, Plugin<Isolator> isolator) {
         synchronized (container) {
-            if (!container.watched.add(isolator.name())) {
+            if (!container.watched.add(isolator.service())) {
                 return;
             }
         }

@@ -137,7 +137,9 @@ final class Recovery {
 
     private synchronized void isolatorArrived(Plugin<Isolator> isolator) {
         recover(isolator, Set.of());
-        for (Container c : containers(c -> attached.contains(c.name) && c.isolators().stream()
+        // Containers reattached at start and those launched since: a new version of an isolator
+        // (its bundle was updated) watches what the old one watched.
+        for (Container c : containers(c -> c.pid != null && c.isolators().stream()
                 .anyMatch(ref -> ref.getName().equals(isolator.name())))) {
             core.watchLimit(c, isolator);
         }
