@@ -35,11 +35,14 @@ final class Agent implements AutoCloseable {
     }
 
     /**
-     * The test agents' cgroups root: not the shipped one, because an agent destroys the cgroups
-     * under its root that none of its containers owns, and an agent someone runs on this machine
-     * beside the tests must not lose its containers to them (nor the tests theirs).
+     * The cgroups root of the test agent working in {@code dir}: not the shipped one, and one per
+     * agent directory, because an agent destroys the cgroups under its root that none of its
+     * containers owns: an agent running beside the tests (or another test run) must not lose its
+     * containers to them, nor they theirs.
      */
-    static final String CGROUPS_ROOT = "unicon-it";
+    static String cgroupsRoot(Path dir) {
+        return "unicon-it-" + dir.getFileName();
+    }
 
     /** The shipped runtime's settings for running Docker images. */
     static final String IMAGE_SETTINGS = "image_providers = DOCKER\nlauncher = linux\n"
@@ -110,9 +113,9 @@ final class Agent implements AutoCloseable {
                 etc.resolve("org.apache.felix.fileinstall-deploy.cfg"), StandardCopyOption.REPLACE_EXISTING);
         String launcher = Files.readString(Repository.root().resolve("runtime/etc/unicon.launcher.linux.cfg"));
         Files.writeString(etc.resolve("unicon.launcher.linux.cfg"),
-                launcher.replaceAll("(?m)^cgroups_root = .*$", "cgroups_root = " + CGROUPS_ROOT));
+                launcher.replaceAll("(?m)^cgroups_root = .*$", "cgroups_root = " + cgroupsRoot(dir)));
         if (!configs.containsKey("unicon.isolator.cgroups.cfg")) {
-            Files.writeString(etc.resolve("unicon.isolator.cgroups.cfg"), "cgroups_root = " + CGROUPS_ROOT + "\n");
+            Files.writeString(etc.resolve("unicon.isolator.cgroups.cfg"), "cgroups_root = " + cgroupsRoot(dir) + "\n");
         }
 
         ProcessBuilder builder = new ProcessBuilder(Repository.unicon().toString(), "agent",

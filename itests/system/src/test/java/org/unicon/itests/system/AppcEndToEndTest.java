@@ -60,7 +60,7 @@ class AppcEndToEndTest {
             assertFalse(mounts.contains(dir.toString()), "mounts left:\n" + mounts);
             assertEquals(List.of(), Processes.mentioning(dir), "processes left");
             try (Stream<Path> cgroups = Files.list(Path.of("/sys/fs/cgroup/memory"))) {
-                assertFalse(cgroups.anyMatch(p -> p.getFileName().toString().equals(Agent.CGROUPS_ROOT)),
+                assertFalse(cgroups.anyMatch(p -> p.getFileName().toString().equals(Agent.cgroupsRoot(dir))),
                         "the containers' cgroups root is removed with the last container");
             }
         } finally {

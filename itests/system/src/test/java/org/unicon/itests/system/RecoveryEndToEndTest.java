@@ -298,12 +298,12 @@ class RecoveryEndToEndTest {
     // --- the host ------------------------------------------------------------------------------
 
     /** The cgroups named by these container IDs under the containers' root, in any hierarchy. */
-    private static List<Path> cgroupsOf(List<String> ids) throws IOException {
+    private List<Path> cgroupsOf(List<String> ids) throws IOException {
         List<Path> found = new ArrayList<>();
         try (Stream<Path> hierarchies = list(Path.of("/sys/fs/cgroup"))) {
             for (Path hierarchy : hierarchies.toList()) {
                 for (String id : ids) {
-                    Path cgroup = hierarchy.resolve(Agent.CGROUPS_ROOT).resolve(id);
+                    Path cgroup = hierarchy.resolve(Agent.cgroupsRoot(dir)).resolve(id);
                     if (Files.isDirectory(cgroup)) {
                         found.add(cgroup);
                     }
