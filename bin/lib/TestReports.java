@@ -35,6 +35,7 @@ public class TestReports {
         Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
         List<Path> modules = new ArrayList<>();
         collectModules(root, modules);
+        collectExamples(root, modules);
 
         Counts total = new Counts(0, 0, 0);
         List<String> problems = new ArrayList<>();
@@ -85,6 +86,20 @@ public class TestReports {
             if (Files.isRegularFile(child.resolve("pom.xml"))) {
                 collectModules(child, into);
             }
+        }
+    }
+
+    /**
+     * The projects under examples/ (vendor examples, outside the reactor): itests/system's
+     * VendorIsolatorEndToEndTest builds them as their vendors would, and their tests count too.
+     */
+    static void collectExamples(Path root, List<Path> into) throws IOException {
+        Path examples = root.resolve("examples");
+        if (!Files.isDirectory(examples)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(examples)) {
+            dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml"))).sorted().forEach(into::add);
         }
     }
 

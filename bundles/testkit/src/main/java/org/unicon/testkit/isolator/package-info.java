@@ -8,5 +8,5 @@
  * {@code prepare} and {@code recover} without the core.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.unicon.testkit.isolator;

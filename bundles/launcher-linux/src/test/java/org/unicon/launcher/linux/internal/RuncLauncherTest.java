@@ -2,8 +2,8 @@ package org.unicon.launcher.linux.internal;
 
 import java.nio.file.Path;
 
-/** The launcher contract with runc. */
-class RuncLauncherTest extends LauncherContract {
+/** The linux launcher's contract (the launcher conformance suite included) with runc. */
+class RuncLauncherTest extends LinuxLauncherContract {
 
     @Override
     RuntimeCli runtime(Path state) {

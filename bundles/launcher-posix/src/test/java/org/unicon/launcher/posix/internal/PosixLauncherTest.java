@@ -7,70 +7,77 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.unicon.launcher.Launcher;
+import org.unicon.model.CommandInfo;
 import org.unicon.model.ContainerID;
 import org.unicon.model.ContainerLaunchInfo;
 import org.unicon.model.Environment;
+import org.unicon.testkit.launcher.LauncherConformance;
+import org.unicon.testkit.launcher.TestLaunchRequest;
+import org.unicon.testkit.launcher.TestLaunchedContainer;
 
-class PosixLauncherTest extends LauncherFixture {
+/**
+ * The posix launcher: the launcher conformance suite, and what is particular to plain host
+ * processes under a monitor (the environment, argv, users, the monitor's own records). A second
+ * instance stands for the agent after a restart, as in the suite.
+ */
+class PosixLauncherTest extends LauncherConformance {
 
-    @Test
-    void reportsTheRawWaitStatusAndWritesStdout() throws Exception {
-        Request request = request("c1", shell("echo hello; exit 3"));
+    @Override
+    protected Launcher createLauncher() {
+        return new PosixLauncher();
+    }
 
-        assertEquals(3 << 8, run(request));
-        assertEquals("hello\n", read(request.stdout()));
-        assertEquals("", read(request.stderr()));
+    @Override
+    protected ContainerLaunchInfo.Builder launchInfo(String id, CommandInfo command, Path sandbox) {
+        return ContainerLaunchInfo.newBuilder().setCommand(command)
+                .setEnvironment(Environment.newBuilder().addVariables(variable("PATH", "/usr/bin:/bin")));
+    }
+
+    /** A posix container leaves nothing on the host (no cgroup) by which recover could find it. */
+    @Override
+    protected boolean findsOrphans() {
+        return false;
+    }
+
+    private static CommandInfo exec(String value, String... argv) {
+        return CommandInfo.newBuilder().setShell(false).setValue(value).addAllArguments(List.of(argv)).build();
+    }
+
+    private static Environment.Variable variable(String name, String value) {
+        return Environment.Variable.newBuilder().setName(name).setValue(value).build();
+    }
+
+    private String markerEntry() {
+        return marker().getName() + "=" + marker().getValue();
+    }
+
+    private TestLaunchRequest labelled(String label, ContainerLaunchInfo.Builder info) throws Exception {
+        return request(newId(label), info);
+    }
+
+    private ContainerLaunchInfo.Builder withEnvironment(CommandInfo command, Environment.Variable... variables) {
+        return ContainerLaunchInfo.newBuilder().setCommand(command)
+                .setEnvironment(Environment.newBuilder().addVariables(marker()).addAllVariables(List.of(variables)));
+    }
+
+    private char commandState() throws IOException {
+        return ProcessTable.read(containerProcesses().get(0)).orElseThrow().state();
     }
 
     @Test
-    void writesStderrToTheStderrFile() throws Exception {
-        Request request = request("c1", shell("echo oops >&2"));
-
-        assertEquals(0, run(request));
-        assertEquals("oops\n", read(request.stderr()));
-        assertEquals("", read(request.stdout()));
-    }
-
-    @Test
-    void theCommandRunsOnlyAfterStart() throws Exception {
-        Request request = request("c1", shell("touch started"));
-        Path started = request.sandbox().resolve("started");
-
-        create(request);
-        Thread.sleep(500); // time the command would have had to run if it were not held back
-        assertFalse(Files.exists(started), "the command ran before start");
-
-        launcher.start(request.containerId());
-        assertEquals(0, awaitExit(request.containerId()));
-        assertTrue(Files.exists(started));
-    }
-
-    @Test
-    void destroyBeforeStartNeverRunsTheCommand() throws Exception {
-        Request request = request("c1", shell("touch started"));
-        long pid = create(request);
-        CompletableFuture<Integer> exit = launcher.exit(request.containerId()).toCompletableFuture();
-
-        launcher.destroy(request.containerId());
-
-        assertFalse(ProcessTable.read(pid).filter(ProcessTable.Entry::isRunning).isPresent(), "monitor left");
-        assertEquals(9, exit.get(GUARD.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
-        assertFalse(Files.exists(request.sandbox().resolve("started")), "the command ran");
-    }
-
-    @Test
-    void sigtermIsForwardedToTheCommand() throws Exception {
-        Request request = request("c1", shell("echo ready; exec sleep 1000"));
+    void anUntrappedSigtermEndsTheCommandAndIsReportedAsTheSignal() throws Exception {
+        TestLaunchRequest request = request("term", "echo ready; exec sleep 1000");
         create(request);
         launcher.start(request.containerId());
         awaitOutput(request.stdout(), "ready");
@@ -81,22 +88,8 @@ class PosixLauncherTest extends LauncherFixture {
     }
 
     @Test
-    void aTrappedSignalReachesTheCommand() throws Exception {
-        Request request = request("c1",
-                shell("trap 'echo got USR1; exit 4' USR1; echo ready; while true; do sleep 0.05; done"));
-        create(request);
-        launcher.start(request.containerId());
-        awaitOutput(request.stdout(), "ready");
-
-        launcher.kill(request.containerId(), 10);
-
-        assertEquals(4 << 8, awaitExit(request.containerId()));
-        assertEquals("ready\ngot USR1\n", read(request.stdout()));
-    }
-
-    @Test
     void sigstopAndSigcontGoToTheCommandNotTheMonitor() throws Exception {
-        Request request = request("c1", shell("echo ready; exec sleep 1000"));
+        TestLaunchRequest request = request("stop", "echo ready; exec sleep 1000");
         long pid = create(request);
         launcher.start(request.containerId());
         awaitOutput(request.stdout(), "ready");
@@ -111,17 +104,9 @@ class PosixLauncherTest extends LauncherFixture {
         assertEquals(15, awaitExit(request.containerId()));
     }
 
-    private char commandState() {
-        try {
-            return markedProcesses().get(0).state();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     @Test
-    void sigkillKillsTheCommandAndTheMonitorRecordsIt() throws Exception {
-        Request request = request("c1", shell("echo ready; exec sleep 1000"));
+    void theMonitorRecordsASigkillItself() throws Exception {
+        TestLaunchRequest request = request("kill", "echo ready; exec sleep 1000");
         long pid = create(request);
         launcher.start(request.containerId());
         awaitOutput(request.stdout(), "ready");
@@ -134,58 +119,30 @@ class PosixLauncherTest extends LauncherFixture {
     }
 
     @Test
-    void destroyKillsTheWholeTreeIncludingProcessesInANewSession() throws Exception {
-        Request request = request("c1",
-                shell("sleep 1000 & sleep 1000 & setsid sleep 1000 & echo ready; wait"));
-        long pid = create(request);
-        CompletableFuture<Integer> exit = launcher.exit(request.containerId()).toCompletableFuture();
-        launcher.start(request.containerId());
-        awaitOutput(request.stdout(), "ready");
-        await("the shell and its three sleeps", () -> {
-            try {
-                return markedProcesses().size() == 4;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
-        assertTrue(markedProcesses().stream().anyMatch(e -> e.session() != pid),
-                "setsid did not leave the container's session, the test proves nothing");
-
-        launcher.destroy(request.containerId());
-
-        assertEquals(List.of(), leftProcesses());
-        assertEquals(9, exit.get(GUARD.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
-    }
-
-    @Test
     void theEnvironmentIsExactlyTheLaunchInfos() throws Exception {
-        Environment env = Environment.newBuilder().addVariables(markerVariable())
-                .addVariables(variable("PATH", "/usr/bin:/bin"))
-                .addVariables(variable("GREETING", "two words"))
-                .addVariables(variable("EMPTY", ""))
-                .addVariables(variable("UNICODE", "h\u00e9llo \u2603")).build();
-        Request request = request("c1", ContainerLaunchInfo.newBuilder()
-                .setCommand(exec("env", "env")).setEnvironment(env).build());
+        TestLaunchRequest request = labelled("env", withEnvironment(exec("env", "env"),
+                variable("PATH", "/usr/bin:/bin"), variable("GREETING", "two words"), variable("EMPTY", ""),
+                variable("UNICODE", "h\u00e9llo \u2603")));
 
         assertEquals(0, run(request));
-        assertEquals(Set.of(marker, "PATH=/usr/bin:/bin", "GREETING=two words", "EMPTY=", "UNICODE=h\u00e9llo \u2603"),
+        assertEquals(Set.of(markerEntry(), "PATH=/usr/bin:/bin", "GREETING=two words", "EMPTY=", "UNICODE=h\u00e9llo \u2603"),
                 lines(request.stdout()));
     }
 
     @Test
     void pathGetsADefaultWhenTheEnvironmentHasNone() throws Exception {
-        Environment env = Environment.newBuilder().addVariables(markerVariable()).build();
-        Request request = request("c1", ContainerLaunchInfo.newBuilder()
-                .setCommand(exec("env", "env")).setEnvironment(env).build());
+        TestLaunchRequest request = labelled("path", withEnvironment(exec("env", "env")));
 
         assertEquals(0, run(request));
-        assertEquals(Set.of(marker, "PATH=" + MonitorCommand.DEFAULT_PATH), lines(request.stdout()));
+        assertEquals(Set.of(markerEntry(), "PATH=" + MonitorCommand.DEFAULT_PATH), lines(request.stdout()));
     }
 
     @Test
     void withoutShellArgumentsAreTheWholeArgvIncludingArgvZero() throws Exception {
-        Request printf = request("c1", exec("printf", "not-an-argument", "%s|", "a b", "c"));
-        Request sh = request("c2", exec("/bin/sh", "custom-name", "-c", "tr '\\0' '|' < /proc/$$/cmdline"));
+        String printfId = newId("printf");
+        String shId = newId("sh");
+        TestLaunchRequest printf = request(printfId, info(printfId, exec("printf", "not-an-argument", "%s|", "a b", "c")));
+        TestLaunchRequest sh = request(shId, info(shId, exec("/bin/sh", "custom-name", "-c", "tr '\\0' '|' < /proc/$$/cmdline")));
 
         assertEquals(0, run(printf));
         assertEquals("a b|c|", read(printf.stdout()));
@@ -195,7 +152,8 @@ class PosixLauncherTest extends LauncherFixture {
 
     @Test
     void aCommandThatCannotBeExecutedEndsWith127() throws Exception {
-        Request request = request("c1", exec("/nonexistent/program", "program"));
+        String id = newId("noexec");
+        TestLaunchRequest request = request(id, info(id, exec("/nonexistent/program", "program")));
 
         assertEquals(127 << 8, run(request));
         String stderr = read(request.stderr());
@@ -205,9 +163,9 @@ class PosixLauncherTest extends LauncherFixture {
 
     @Test
     void runsInTheWorkingDirectoryCreatingIt() throws Exception {
-        Path work = tmp.resolve("some/work dir");
-        Request request = request("c1", ContainerLaunchInfo.newBuilder().setCommand(shell("pwd"))
-                .setEnvironment(environment()).setWorkingDirectory(work.toString()).build());
+        Path work = temp.resolve("some/work dir");
+        String id = newId("workdir");
+        TestLaunchRequest request = request(id, info(id, shell("pwd")).setWorkingDirectory(work.toString()));
 
         assertEquals(0, run(request));
         assertEquals(work + "\n", read(request.stdout()));
@@ -215,7 +173,7 @@ class PosixLauncherTest extends LauncherFixture {
 
     @Test
     void runsInTheSandboxByDefault() throws Exception {
-        Request request = request("c1", shell("pwd"));
+        TestLaunchRequest request = request("sandbox", "pwd");
 
         assertEquals(0, run(request));
         assertEquals(request.sandbox() + "\n", read(request.stdout()));
@@ -224,8 +182,8 @@ class PosixLauncherTest extends LauncherFixture {
     @Test
     void runsAsTheGivenUserWithItsGroups() throws Exception {
         assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0, "switching users needs root");
-        Request request = request("c1", ContainerLaunchInfo.newBuilder().setCommand(shell("id -u; id -g; id -G"))
-                .setEnvironment(environment()).setUser("nobody").build());
+        String id = newId("user");
+        TestLaunchRequest request = request(id, info(id, shell("id -u; id -g; id -G")).setUser("nobody"));
 
         assertEquals(0, run(request));
         String expectedGroups = new String(new ProcessBuilder("id", "-G", "nobody").start().getInputStream()
@@ -235,12 +193,12 @@ class PosixLauncherTest extends LauncherFixture {
 
     @Test
     void anUnknownUserFailsCreateClearly() throws Exception {
-        Request request = request("c1", ContainerLaunchInfo.newBuilder().setCommand(shell("touch started"))
-                .setEnvironment(environment()).setUser("no-such-user-unicon").build());
+        String id = newId("nouser");
+        TestLaunchRequest request = request(id, info(id, shell("touch started")).setUser("no-such-user-unicon"));
 
         Exception e = assertThrows(Exception.class, () -> create(request));
 
-        assertEquals("cannot create container 'c1': user 'no-such-user-unicon' does not exist on this host",
+        assertEquals("cannot create container '" + id + "': user 'no-such-user-unicon' does not exist on this host",
                 e.getMessage());
         assertFalse(Files.exists(request.sandbox().resolve("started")));
         assertThrows(ExecutionException.class,
@@ -249,54 +207,81 @@ class PosixLauncherTest extends LauncherFixture {
 
     @Test
     void launchInfoThePosixLauncherCannotHonourIsRefused() throws Exception {
-        Request request = request("c1", ContainerLaunchInfo.newBuilder().setCommand(shell("true"))
-                .setEnvironment(environment()).setRootfs("/var/lib/rootfs").addCloneNamespaces(0x20000).build());
+        String id = newId("refused");
+        TestLaunchRequest request = request(id, info(id, shell("true")).setRootfs("/var/lib/rootfs")
+                .addCloneNamespaces(0x20000));
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> create(request));
 
-        assertEquals("the posix launcher cannot run container 'c1': its launch info sets rootfs,"
+        assertEquals("the posix launcher cannot run container '" + id + "': its launch info sets rootfs,"
                 + " clone_namespaces, which only the linux launcher implements (set launcher=linux)", e.getMessage());
     }
 
     @Test
-    void unknownContainers() throws Exception {
-        ContainerID ghost = id("ghost");
+    void unknownContainersAreNamedInErrors() throws Exception {
+        ContainerID ghost = ContainerID.newBuilder().setValue("ghost").build();
 
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> launcher.exit(ghost).toCompletableFuture().get());
         assertEquals("container 'ghost' is unknown to the posix launcher", e.getCause().getMessage());
         assertThrows(IllegalArgumentException.class, () -> launcher.kill(ghost, 15));
         assertThrows(IllegalArgumentException.class, () -> launcher.start(ghost));
-        launcher.destroy(ghost); // not an error
     }
 
     @Test
-    void statusNamesTheMonitorAndDestroyIsIdempotent() throws Exception {
-        Request request = request("c1", shell("exec sleep 1000"));
+    void statusNamesTheMonitorAlsoAfterARestart() throws Exception {
+        TestLaunchRequest request = request("status", "exec sleep 1000");
         long pid = create(request);
         launcher.start(request.containerId());
 
         assertEquals(pid, launcher.status(request.containerId()).getExecutorPid());
         assertNotEquals(ProcessHandle.current().pid(), pid);
-
-        launcher.destroy(request.containerId());
-        launcher.destroy(request.containerId());
-        assertEquals(List.of(), leftProcesses());
+        restart(List.of(TestLaunchedContainer.of(request, pid)));
+        assertEquals(pid, launcher.status(request.containerId()).getExecutorPid());
     }
 
     @Test
     void killBeforeStartEndsTheContainerWithoutRunningTheCommand() throws Exception {
-        Request request = request("c1", shell("touch started"));
+        TestLaunchRequest request = request("early-kill", "touch started");
         create(request);
 
         launcher.kill(request.containerId(), 15);
 
         assertEquals(15, awaitExit(request.containerId()));
-        assertThrows(java.io.IOException.class, () -> launcher.start(request.containerId()));
+        assertThrows(IOException.class, () -> launcher.start(request.containerId()));
         assertFalse(Files.exists(request.sandbox().resolve("started")));
     }
 
-    private static Set<String> lines(Path file) throws java.io.IOException {
+    @Test
+    void aMonitorKilledWhileTheAgentWasDownReportsSigkillAndDestroyStillCleansUp() throws Exception {
+        TestLaunchRequest request = request("monitor-killed", "echo ready; sleep 1000 & wait");
+        long pid = create(request);
+        launcher.start(request.containerId());
+        awaitOutput(request.stdout(), "ready");
+        stopLauncher();
+
+        LibC.INSTANCE.kill((int) pid, LibC.SIGKILL);
+        await("the monitor to end", () -> ProcessTable.read(pid).filter(ProcessTable.Entry::isRunning).isEmpty());
+        restartStopped(List.of(TestLaunchedContainer.of(request, pid)));
+
+        assertEquals(9, awaitExit(request.containerId()));
+        assertFalse(containerProcesses().isEmpty(), "the command outlived its monitor, the test proves nothing");
+        launcher.destroy(request.containerId());
+        assertEquals(List.of(), processesLeft());
+    }
+
+    @Test
+    void aContainerNeverStartedExitsWithoutRunningWhenTheAgentGoesAway() throws Exception {
+        TestLaunchRequest request = request("orphaned-early", "touch started");
+        long pid = create(request);
+
+        restart(List.of(TestLaunchedContainer.of(request, pid)));
+
+        assertEquals(9, awaitExit(request.containerId()));
+        assertFalse(Files.exists(request.sandbox().resolve("started")));
+    }
+
+    private static Set<String> lines(Path file) throws IOException {
         return Arrays.stream(read(file).split("\n")).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     }
 }
