@@ -132,6 +132,12 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
         config = next;
     }
 
+    /** As the containerizer reports them, with the reason a configured plugin's bundle did not resolve. */
+    @Override
+    public List<org.unicon.model.PluginInfo> plugins() {
+        return new UnresolvedPlugins(context).explain(super.plugins());
+    }
+
     /**
      * Containers keep running when the agent stops, unless it was asked to stop them: then,
      * and only when the whole framework stops (not when this bundle is updated or reconfigured),

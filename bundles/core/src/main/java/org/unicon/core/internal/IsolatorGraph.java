@@ -20,8 +20,16 @@ public final class IsolatorGraph {
     public static final class InvalidIsolation extends Exception {
         private static final long serialVersionUID = 1L;
 
-        InvalidIsolation(String message) {
+        private final Set<String> involved;
+
+        InvalidIsolation(String message, java.util.Collection<String> involved) {
             super(message);
+            this.involved = Set.copyOf(involved);
+        }
+
+        /** The isolators the problem is about (configured twice, missing what they require, in a cycle). */
+        public Set<String> involved() {
+            return involved;
         }
     }
 
@@ -37,7 +45,7 @@ public final class IsolatorGraph {
         Set<String> wanted = new LinkedHashSet<>();
         for (String name : configured) {
             if (!wanted.add(name)) {
-                throw new InvalidIsolation("isolation names '" + name + "' twice");
+                throw new InvalidIsolation("isolation names '" + name + "' twice", List.of(name));
             }
         }
         List<String> unknown = new ArrayList<>();
@@ -49,7 +57,7 @@ public final class IsolatorGraph {
         if (!unknown.isEmpty()) {
             throw new InvalidIsolation("isolation names " + quote(unknown)
                     + (unknown.size() == 1 ? ", which is" : ", which are")
-                    + " not installed; available isolators: " + availableList(available));
+                    + " not installed; available isolators: " + availableList(available), unknown);
         }
         Map<String, List<String>> missing = new LinkedHashMap<>();
         for (String name : wanted) {
@@ -63,7 +71,8 @@ public final class IsolatorGraph {
             List<String> parts = new ArrayList<>();
             missing.forEach((name, deps) -> parts.add("'" + name + "' requires " + quote(deps)));
             throw new InvalidIsolation(String.join("; ", parts)
-                    + ", which isolation does not name; available isolators: " + availableList(available));
+                    + ", which isolation does not name; available isolators: " + availableList(available),
+                    missing.keySet());
         }
         List<String> ordered = new ArrayList<>();
         Set<String> done = new LinkedHashSet<>();
@@ -83,7 +92,7 @@ public final class IsolatorGraph {
             List<String> cycle = new ArrayList<>(path.subList(seen, path.size()));
             cycle.add(name);
             throw new InvalidIsolation("isolators depend on each other in a cycle: "
-                    + String.join(" -> ", cycle));
+                    + String.join(" -> ", cycle), cycle);
         }
         path.add(name);
         for (String dependency : available.get(name)) {

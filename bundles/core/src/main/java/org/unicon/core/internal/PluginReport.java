@@ -19,15 +19,15 @@ final class PluginReport {
 
     static List<PluginInfo> describe(PluginRegistry plugins, AgentSettings settings) {
         List<PluginInfo> out = new ArrayList<>();
-        String problem = isolationProblem(plugins, settings);
+        IsolatorGraph.InvalidIsolation problem = isolationProblem(plugins, settings);
         Set<String> registeredIsolators = new TreeSet<>();
         plugins.isolators.all().forEach(p -> registeredIsolators.add(p.name()));
         List<String> isolation = LaunchPlanner.effectiveIsolation(settings.isolation(), registeredIsolators);
         for (Plugin<Isolator> isolator : plugins.isolators.all()) {
             boolean used = isolation.contains(isolator.name());
             PluginInfo.Builder info = info(PluginInfo.Kind.ISOLATOR, isolator, used);
-            if (used && problem != null) {
-                info.setStatus(PluginInfo.Status.UNUSABLE).setProblem(problem);
+            if (used && problem != null && problem.involved().contains(isolator.name())) {
+                info.setStatus(PluginInfo.Status.UNUSABLE).setProblem(problem.getMessage());
             }
             out.add(info.build());
         }
@@ -50,18 +50,24 @@ final class PluginReport {
                         "configured in image_providers, but no bundle registers a store for it"));
             }
         }
-        plugins.backends.all().forEach(b -> out.add(info(PluginInfo.Kind.PROVISIONER_BACKEND, b, false).build()));
+        String backend = settings.imageBackend();
+        plugins.backends.all().forEach(b -> out.add(info(PluginInfo.Kind.PROVISIONER_BACKEND, b,
+                b.name().equals(backend)).build()));
+        if (!backend.isEmpty() && plugins.backends.get(backend).isEmpty()) {
+            out.add(missing(PluginInfo.Kind.PROVISIONER_BACKEND, backend,
+                    "configured as provisioner_image_backend, but no bundle registers it"));
+        }
         return out;
     }
 
-    private static String isolationProblem(PluginRegistry plugins, AgentSettings settings) {
+    private static IsolatorGraph.InvalidIsolation isolationProblem(PluginRegistry plugins, AgentSettings settings) {
         Map<String, List<String>> available = new LinkedHashMap<>();
         plugins.isolators.all().forEach(p -> available.putIfAbsent(p.name(), p.requires()));
         try {
             IsolatorGraph.order(LaunchPlanner.effectiveIsolation(settings.isolation(), available.keySet()), available);
             return null;
         } catch (IsolatorGraph.InvalidIsolation e) {
-            return e.getMessage();
+            return e;
         }
     }
 
