@@ -34,7 +34,10 @@ import picocli.CommandLine.ParentCommand;
         footer = {"", "Examples:",
             "  unicon execute --command='echo hello; exit 3'     # prints hello, exits 3",
             "  unicon execute --name=web --detach --resources='cpus:0.5;mem:64' \\",
-            "                 --command='sleep 1000'             # prints web"})
+            "                 --command='sleep 1000'             # prints web",
+            "  unicon execute --name=www --detach --docker_image=busybox --networks=unicon \\",
+            "                 --port_mappings='[{\"host_port\":0,\"container_port\":80}]' \\",
+            "                 --command='httpd -f -p 80'         # see unicon ps"})
 final class ExecuteCommand implements Callable<Integer> {
 
     static final String DEFAULT_RESOURCES = "cpus:1;mem:128";
@@ -73,6 +76,19 @@ final class ExecuteCommand implements Callable<Integer> {
             description = "Mesos volumes, a JSON array (or a file holding it), e.g."
                     + " [{\"container_path\":\"/data\",\"host_path\":\"/srv/data\",\"mode\":\"RO\"}].")
     String volumes;
+
+    @Option(names = "--networks", paramLabel = "NAMES",
+            description = "CNI networks to join, separated by commas (the agent's network/cni isolator; its"
+                    + " network_cni_config_dir names them), e.g. --networks=web. Without it the container shares the"
+                    + " host's network.")
+    String networks;
+
+    @Option(names = "--port_mappings", paramLabel = "JSON",
+            description = "Ports of the host forwarded to the container on the first of --networks: a JSON array"
+                    + " (or a file holding one) of {\"host_port\":H,\"container_port\":C,\"protocol\":\"tcp\"|\"udp\"},"
+                    + " e.g. [{\"host_port\":0,\"container_port\":80}]. host_port 0 takes a free port of the agent's"
+                    + " range (see `unicon ps`).")
+    String portMappings;
 
     @Option(names = "--docker_image", paramLabel = "IMAGE",
             description = "Run in a Docker image: [REGISTRY[:PORT]/]REPOSITORY[:TAG|@DIGEST], e.g. busybox."
@@ -146,7 +162,7 @@ final class ExecuteCommand implements Callable<Integer> {
                 .setContainerId(ContainerID.newBuilder().setValue(id))
                 .setCommand(info)
                 .addAllResources(ResourcesFlag.parse(resources));
-        if (dockerImage != null || appcImage != null || volumes != null) {
+        if (dockerImage != null || appcImage != null || volumes != null || networks != null || portMappings != null) {
             ContainerInfo.Builder container = ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS);
             if (dockerImage != null || appcImage != null) {
                 container.setMesos(ContainerInfo.MesosInfo.newBuilder().setImage(
@@ -155,6 +171,7 @@ final class ExecuteCommand implements Callable<Integer> {
             if (volumes != null) {
                 container.addAllVolumes(VolumesFlag.parse(volumes));
             }
+            container.addAllNetworkInfos(NetworksFlag.parse(networks, portMappings));
             launch.setContainer(container);
         }
         return launch.build();

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.unicon.model.CommandInfo;
 import org.unicon.model.ContainerInfo;
 import org.unicon.model.Image;
+import org.unicon.model.NetworkInfo;
 import org.unicon.model.agent.Call;
 import org.unicon.model.agent.Response;
 import picocli.CommandLine.Command;
@@ -16,9 +17,11 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code ps}: the agent's containers, running and terminated. */
 @Command(name = "ps", mixinStandardHelpOptions = true,
-        header = "List containers: ID, state, image, exit status, command.",
+        header = "List containers: ID, state, image, exit status, addresses, host ports, command.",
         description = {"Lists every container the agent knows, running or terminated (terminated ones stay "
-                    + "listed until `unicon remove ID`)."})
+                    + "listed until `unicon remove ID`). IP shows the addresses a running container has on its CNI "
+                    + "networks; PORTS its port mappings as HOST->CONTAINER/PROTOCOL, with the host ports the agent "
+                    + "assigned for host_port 0."})
 final class PsCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -42,12 +45,15 @@ final class PsCommand implements Callable<Integer> {
             containers.forEach(c -> unicon.out().println(c.getContainerId().getValue()));
             return 0;
         }
-        Table table = new Table("ID", "STATE", "IMAGE", "EXIT", "COMMAND");
+        Table table = new Table("ID", "STATE", "IMAGE", "EXIT", "IP", "PORTS", "COMMAND");
         for (Response.GetContainers.Container c : containers) {
+            List<NetworkInfo> networks = c.getContainerStatus().getNetworkInfosList();
             table.row(c.getContainerId().getValue(),
                     c.hasState() ? c.getState().name() : "",
                     image(c.getContainerInfo()),
                     c.hasTermination() ? Termination.of(c.getTermination()).brief() : "",
+                    NetworksFlag.addresses(networks),
+                    NetworksFlag.ports(networks),
                     command(c.getCommand()));
         }
         table.print(unicon.out());

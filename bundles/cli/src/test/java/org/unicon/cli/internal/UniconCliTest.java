@@ -144,4 +144,20 @@ class UniconCliTest {
         assertTrue(launch.getCommand().getShell());
         assertEquals(36, launch.getContainerId().getValue().length(), "a generated UUID");
     }
+
+    @Test
+    void networksAndPortMappingsBecomeTheContainersNetworkInfos() {
+        ExecuteCommand execute = new ExecuteCommand();
+        execute.name = "www";
+        execute.resources = "cpus:0.1";
+        execute.shell = true;
+        execute.command = "httpd -f -p 80";
+        execute.networks = "web";
+        execute.portMappings = "[{\"host_port\":0,\"container_port\":80}]";
+        var launch = execute.launchRequest();
+        assertEquals(org.unicon.model.ContainerInfo.Type.MESOS, launch.getContainer().getType());
+        assertEquals("web", launch.getContainer().getNetworkInfos(0).getName());
+        assertEquals(80, launch.getContainer().getNetworkInfos(0).getPortMappings(0).getContainerPort());
+        assertTrue(launch.getContainer().getNetworkInfos(0).getPortMappings(0).hasHostPort());
+    }
 }
