@@ -49,6 +49,7 @@ final class Destruction {
                 if (cause != null) {
                     core.checkpoints().write(core.paths().destroying(container.name), cause);
                 }
+                awaitPlugins();
                 Integer status = killAndReap();
                 CrashPoint.reached(CrashPoint.MID_DESTROY);
                 cleanupIsolators();
@@ -65,6 +66,32 @@ final class Destruction {
                     container.name, termination.getMessage());
             container.termination.complete(termination);
         }
+    }
+
+    /**
+     * Waits (up to plugin_wait_seconds) for the launcher and isolators the container was made
+     * with, when some are not registered: right after a restart, or while a bundle is updated.
+     * Destroying without them would leave processes, cgroups or namespaces behind.
+     */
+    private void awaitPlugins() {
+        try {
+            core.awaitPlugins("destroy of container " + container.name, this::missingPlugins, () -> null);
+        } catch (org.unicon.containerizer.ContainerizerException e) {
+            // Interrupted: what is still missing is reported by the steps below.
+        }
+    }
+
+    private List<String> missingPlugins() {
+        List<String> missing = new ArrayList<>();
+        if (container.pid != null && container.checkpoint != null && core.launcherOf(container).isEmpty()) {
+            missing.add("launcher '" + container.checkpoint.getLauncher().getName() + "'");
+        }
+        for (ContainerCheckpoint.Plugin ref : container.isolators()) {
+            if (core.registry().isolators.get(ref.getName()).isEmpty()) {
+                missing.add("isolator '" + ref.getName() + "'");
+            }
+        }
+        return missing;
     }
 
     private Integer killAndReap() throws InterruptedException {

@@ -191,6 +191,24 @@ class ContainerizerCoreTest {
     }
 
     @Test
+    void aKillWhileTheLauncherIsAwayWaitsForItAndThenKillsTheProcesses() throws Exception {
+        ContainerizerCore core = core("", 30);
+        core.launch(launch("c10", "sleep 30"));
+        Process process = launcher.processes.get("c10");
+        registry.launchers.remove(launcher); // its bundle is being updated, or the agent just restarted
+
+        assertTrue(core.kill(id("c10"), 9));
+        Thread.sleep(200);
+        assertTrue(process.isAlive(), "nothing can kill it without its launcher");
+        registry.launchers.add(new Plugin<>("test", launcher, "test.bundle", "1.0.1", "1.0.1", List.of(), 1));
+
+        ContainerTermination t = await(core, "c10");
+        assertEquals(TaskState.TASK_KILLED, t.getState());
+        assertFalse(t.getMessage().contains("not installed"), t.getMessage());
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the returned launcher killed it");
+    }
+
+    @Test
     void aSecondLaunchWithTheSameIdChangesNothing() throws Exception {
         ContainerizerCore core = core("");
         assertEquals(LaunchResult.LAUNCHED, core.launch(launch("c4", "sleep 30")));
