@@ -37,9 +37,13 @@ final class CgroupDirectories {
 
     /** The directories of {@code cgroupsPath} (like {@code /unicon/c1}) that exist. */
     static List<Path> existing(String cgroupsPath) throws IOException {
+        return existing(hierarchies(), cgroupsPath);
+    }
+
+    private static List<Path> existing(List<Path> hierarchies, String cgroupsPath) {
         List<Path> left = new ArrayList<>();
         String relative = cgroupsPath.replaceFirst("^/+", "");
-        for (Path hierarchy : hierarchies()) {
+        for (Path hierarchy : hierarchies) {
             Path dir = hierarchy.resolve(relative);
             if (Files.isDirectory(dir)) {
                 left.add(dir);
@@ -56,7 +60,9 @@ final class CgroupDirectories {
      * @throws IOException naming the directories that could not be removed
      */
     static void remove(String containerId, String cgroupsPath, int attempts) throws IOException, InterruptedException {
-        List<Path> left = existing(cgroupsPath);
+        // One read of the mount table per call: it costs about a millisecond on a busy host.
+        List<Path> hierarchies = hierarchies();
+        List<Path> left = existing(hierarchies, cgroupsPath);
         for (int i = 0; i < attempts && !left.isEmpty(); i++) {
             for (Path dir : left) {
                 try {
@@ -65,7 +71,7 @@ final class CgroupDirectories {
                     // busy: retried below
                 }
             }
-            left = existing(cgroupsPath);
+            left = existing(hierarchies, cgroupsPath);
             if (!left.isEmpty()) {
                 Thread.sleep(10);
             }
@@ -74,7 +80,7 @@ final class CgroupDirectories {
             throw new IOException("the cgroups " + left + " of container '" + containerId
                     + "' cannot be removed (processes still in them?)");
         }
-        removeEmptyParents(cgroupsPath);
+        removeEmptyParents(hierarchies, cgroupsPath);
     }
 
     /**
@@ -82,10 +88,10 @@ final class CgroupDirectories {
      * no container is left in them, so the host is left as it was. rmdir refuses a cgroup that
      * still has children, which is how one that another container still uses survives.
      */
-    private static void removeEmptyParents(String cgroupsPath) throws IOException {
+    private static void removeEmptyParents(List<Path> hierarchies, String cgroupsPath) {
         Path relative = Path.of(cgroupsPath.startsWith("/") ? cgroupsPath.substring(1) : cgroupsPath);
         for (Path parent = relative.getParent(); parent != null; parent = parent.getParent()) {
-            for (Path dir : existing("/" + parent)) {
+            for (Path dir : existing(hierarchies, "/" + parent)) {
                 try {
                     Files.deleteIfExists(dir);
                 } catch (IOException e) {

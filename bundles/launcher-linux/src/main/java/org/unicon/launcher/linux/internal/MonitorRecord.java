@@ -13,7 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * What recovery needs to reattach to a container, in {@code <launcher dir>/monitor.json}: the
- * runtime that created it (so a later change of the {@code runtime} setting does not strand it)
+ * runtime that created it and the binary that controls it (so a later change of the {@code runtime}
+ * setting does not strand it)
  * and conmon's pid with its start time (to tell conmon from a later process with the same pid).
  * Written before conmon starts (pids 0) and again once the container exists.
  */
@@ -26,6 +27,7 @@ record MonitorRecord(RuntimeCli runtime, long conmonPid, long conmonStartTime, l
         ObjectNode n = JSON.createObjectNode();
         n.put("runtime", runtime.name());
         n.put("runtime_path", runtime.executable().toString());
+        n.put("runtime_control_path", runtime.control().toString());
         n.put("runtime_root", runtime.root().toString());
         n.put("conmon_pid", conmonPid);
         n.put("conmon_start_time", conmonStartTime);
@@ -45,8 +47,10 @@ record MonitorRecord(RuntimeCli runtime, long conmonPid, long conmonStartTime, l
                 throw new IOException("the monitor record " + file + " of container '" + containerId
                         + "' names no runtime");
             }
+            // Records written before runtime_control_path existed: every command went through runtime_path.
+            String control = n.path("runtime_control_path").asText(path);
             return Optional.of(new MonitorRecord(new RuntimeCli(n.path("runtime").asText("runc"), Path.of(path),
-                    Path.of(root)), n.path("conmon_pid").asLong(), n.path("conmon_start_time").asLong(),
+                    Path.of(root), Path.of(control)), n.path("conmon_pid").asLong(), n.path("conmon_start_time").asLong(),
                     n.path("container_pid").asLong()));
         } catch (NoSuchFileException e) {
             return Optional.empty();

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * ("cgroups in hybrid mode not supported"). Then crun is tried through a wrapper that unmounts
  * cgroup2 in a private mount namespace of its own (crun sees pure cgroup v1; the host is not
  * changed). If that fails too, {@code auto} falls back to runc and logs why; {@code crun} fails.
+ * What the probe found is remembered ({@link RuntimeChoiceRecord}) and used again, without
+ * probing, while the boot, the binaries and the cgroup layout are the same.
  *
  * <p>The probe container: an empty rootfs with {@code /proc}, a {@code /dev} tmpfs and the host's
  * {@code /usr}, {@code /bin}, {@code /lib*}, {@code /sbin} bound read-only, running {@code /bin/true}, cgroupsPath
@@ -42,6 +44,24 @@ final class RuntimeChoice {
      * @param stateDirectory the launcher's own directory (runtime roots, the wrapper, the probe)
      */
     static RuntimeCli choose(String mode, String runtimePath, Path stateDirectory, String cgroupsRoot)
+            throws IOException, InterruptedException {
+        if (mode.strip().equals("runc")) {
+            return runc(runtimePath, stateDirectory); // nothing to probe
+        }
+        String key = RuntimeChoiceRecord.key(mode, runtimePath, cgroupsRoot);
+        Optional<RuntimeCli> known = RuntimeChoiceRecord.read(stateDirectory, key);
+        if (known.isPresent()) {
+            LOG.log(Level.INFO, "runtime " + mode.strip() + ": " + known.get().name() + " through "
+                    + known.get().executable() + ", as the probe found earlier in this boot with the same binaries"
+                    + " and cgroups (" + stateDirectory.resolve(RuntimeChoiceRecord.FILE) + ")");
+            return known.get();
+        }
+        RuntimeCli chosen = probe(mode, runtimePath, stateDirectory, cgroupsRoot);
+        RuntimeChoiceRecord.write(stateDirectory, key, chosen);
+        return chosen;
+    }
+
+    private static RuntimeCli probe(String mode, String runtimePath, Path stateDirectory, String cgroupsRoot)
             throws IOException, InterruptedException {
         switch (mode.strip()) {
             case "runc":
@@ -83,7 +103,7 @@ final class RuntimeChoice {
             throws IOException, InterruptedException {
         Path root = stateDirectory.resolve("crun");
         RuntimeCli plain = new RuntimeCli("crun", crun, root);
-        String plainError = probe(plain, stateDirectory, cgroupsRoot);
+        String plainError = probeContainer(plain, stateDirectory, cgroupsRoot);
         if (plainError == null) {
             LOG.log(Level.INFO, "runtime: crun " + crun + " works on this host");
             return Optional.of(plain);
@@ -93,11 +113,17 @@ final class RuntimeChoice {
             LOG.log(Level.WARNING, "runtime: crun " + crun + " cannot run a container here: " + plainError);
             return Optional.empty();
         }
-        RuntimeCli wrapped = new RuntimeCli("crun", writeWrapper(crun, cgroup2.get(), stateDirectory), root);
-        String wrappedError = probe(wrapped, stateDirectory, cgroupsRoot);
+        Path wrapper = writeWrapper(crun, cgroup2.get(), stateDirectory);
+        RuntimeCli wrapped = new RuntimeCli("crun", wrapper, root, crun);
+        String wrappedError = probeContainer(wrapped, stateDirectory, cgroupsRoot);
         if (wrappedError == null) {
-            LOG.log(Level.INFO, "runtime: crun refuses this hybrid cgroup host (" + plainError + "); using it"
-                    + " through " + wrapped.executable() + ", which hides " + cgroup2.get() + " from crun only");
+            // Only creating needs the wrapper; should crun as it is fail even to list, use the wrapper for all.
+            if (!RuntimeCli.run(List.of(crun.toString(), "--root", root.toString(), "list"), PROBE_TIMEOUT).ok()) {
+                wrapped = new RuntimeCli("crun", wrapper, root);
+            }
+            LOG.log(Level.INFO, "runtime: crun refuses this hybrid cgroup host (" + plainError + "); creating"
+                    + " containers through " + wrapped.executable() + ", which hides " + cgroup2.get()
+                    + " from crun only; controlling them with " + wrapped.control());
             return Optional.of(wrapped);
         }
         LOG.log(Level.WARNING, "runtime: crun cannot run a container here: " + plainError
@@ -143,7 +169,7 @@ final class RuntimeChoice {
     }
 
     /** Runs {@code /bin/true} in a throw-away container; null if it worked, else the error. */
-    private static String probe(RuntimeCli runtime, Path stateDirectory, String cgroupsRoot)
+    private static String probeContainer(RuntimeCli runtime, Path stateDirectory, String cgroupsRoot)
             throws IOException, InterruptedException {
         String id = "unicon-runtime-probe-" + ProcessHandle.current().pid();
         Path bundle = stateDirectory.resolve("probe-" + runtime.name());

@@ -27,7 +27,39 @@ class RuntimeChoiceTest {
         if (RuntimeChoice.hybridCgroup2().isPresent() && chosen.name().equals("crun")) {
             // The wrapper must not change the host: cgroup2 keeps its controllers.
             assertTrue(Files.readString(RuntimeChoice.hybridCgroup2().get().resolve("cgroup.controllers")).length() > 1);
+            // Only creating goes through the wrapper; crun itself starts, kills, deletes and lists.
+            assertEquals(state.resolve("crun-hybrid"), chosen.executable());
+            assertEquals(RuntimeChoice.binary("crun", "").orElseThrow(), chosen.control());
         }
+    }
+
+    @Test
+    void theProbesFindingIsUsedAgainWhileNothingItDependsOnChanged() throws Exception {
+        RuntimeCli chosen = RuntimeChoice.choose("auto", "", state, LinuxFixture.CGROUPS_ROOT);
+        assertTrue(Files.exists(state.resolve(RuntimeChoiceRecord.FILE)), "no record of the probe's finding");
+        assertEquals(chosen, RuntimeChoice.choose("auto", "", state, LinuxFixture.CGROUPS_ROOT));
+
+        // What the record says is taken without probing: a record naming another (working)
+        // runtime for the same key is what the next start uses.
+        String key = RuntimeChoiceRecord.key("auto", "", LinuxFixture.CGROUPS_ROOT);
+        RuntimeCli recorded = RuntimeChoice.runc("", state);
+        RuntimeChoiceRecord.write(state, key, recorded);
+        assertEquals(recorded, RuntimeChoice.choose("auto", "", state, LinuxFixture.CGROUPS_ROOT));
+
+        // Another setting (here cgroups_root) is another key: probed again, and recorded.
+        String otherRoot = LinuxFixture.CGROUPS_ROOT + "-other";
+        assertEquals(chosen.name(), RuntimeChoice.choose("auto", "", state, otherRoot).name());
+        assertEquals(java.util.Optional.empty(), RuntimeChoiceRecord.read(state, key));
+        assertTrue(RuntimeChoiceRecord.read(state, RuntimeChoiceRecord.key("auto", "", otherRoot)).isPresent());
+    }
+
+    @Test
+    void aRecordWhoseExecutableIsGoneOrThatIsNotARecordIsIgnored() throws Exception {
+        String key = RuntimeChoiceRecord.key("auto", "", LinuxFixture.CGROUPS_ROOT);
+        RuntimeChoiceRecord.write(state, key, new RuntimeCli("crun", state.resolve("gone"), state.resolve("crun")));
+        assertEquals(java.util.Optional.empty(), RuntimeChoiceRecord.read(state, key));
+        Files.writeString(state.resolve(RuntimeChoiceRecord.FILE), "key=\\u12");
+        assertEquals(java.util.Optional.empty(), RuntimeChoiceRecord.read(state, key));
     }
 
     @Test
