@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +31,7 @@ final class OverlayBackend implements ProvisionerBackend {
 
     private final KernelFilesystems kernel;
     private final OverlayMounter mounter;
+    private final LayerWhiteouts layerWhiteouts = new LayerWhiteouts();
 
     OverlayBackend() {
         this(KernelFilesystems.read(), KernelRelease.current().atLeast(6, 8)
@@ -66,7 +68,11 @@ final class OverlayBackend implements ProvisionerBackend {
             // The merged root takes its owner and mode from the upper directory.
             copyOwnerAndMode(layers.get(layers.size() - 1), upper);
             mounter.mount(layers, upper, work, rootfs);
-            Set<Path> copiedUp = PhantomWhiteouts.hide(rootfs);
+            List<Path> whiteouts = new ArrayList<>();
+            for (Path layer : layers) {
+                whiteouts.addAll(layerWhiteouts.of(layer));
+            }
+            Set<Path> copiedUp = PhantomWhiteouts.hide(rootfs, whiteouts);
             if (!copiedUp.isEmpty()) {
                 LOG.log(Level.INFO, "rootfs " + rootfs + ": copied up " + copiedUp.size()
                         + " single-layer directories holding whiteouts, so that overlay hides them");
