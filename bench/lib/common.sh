@@ -7,6 +7,7 @@
 SERVER_PIDS=()
 SERVER_NAMES=()
 SERVER_LOGS=()
+STOP_HOOKS=()
 SCRATCH_MOUNTED=""
 
 log() {
@@ -82,7 +83,13 @@ wait_until() {
     done
 }
 
-# Stops the servers, newest first: SIGTERM, then SIGKILL after 30 s.
+# at_stop COMMAND: COMMAND (a string for eval) runs after the servers have stopped, newest
+# first — for what a peer leaves behind that is not a process (mounts, cgroups, state).
+at_stop() {
+    STOP_HOOKS+=("$1")
+}
+
+# Stops the servers, newest first: SIGTERM, then SIGKILL after 30 s; then runs the at_stop hooks.
 stop_servers() {
     local i pid
     for ((i = ${#SERVER_PIDS[@]} - 1; i >= 0; i--)); do
@@ -103,6 +110,10 @@ stop_servers() {
     SERVER_PIDS=()
     SERVER_NAMES=()
     SERVER_LOGS=()
+    for ((i = ${#STOP_HOOKS[@]} - 1; i >= 0; i--)); do
+        eval "${STOP_HOOKS[i]}" || log "clean-up step failed: ${STOP_HOOKS[i]}"
+    done
+    STOP_HOOKS=()
 }
 
 # After a failure: the end of every running server's log, on stderr.
@@ -160,6 +171,15 @@ measure() {
     fi
 }
 
+# stats_json JSON SECONDS...: writes measurements taken by a scenario itself (not hyperfine) in
+# hyperfine's JSON shape, so that median_of, spread_of, runs_of and ratio_of read them alike.
+stats_json() {
+    local json=$1
+    shift
+    printf '%s\n' "$@" | jq -s '{results: [{times: ., min: min, max: max,
+        median: (sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end)}]}' >"$json"
+}
+
 # Median, "min–max" and run count of a measurement, human units: "1.23 s" or "456 ms".
 median_of() {
     jq -r '.results[0].median' "$1" | human_seconds
@@ -183,7 +203,18 @@ ratio_of() {
 }
 
 human_seconds() {
-    awk '{ if ($1 >= 1) printf "%.2f s\n", $1; else printf "%.0f ms\n", $1 * 1000 }'
+    awk '{ if ($1 >= 1) printf "%.2f s\n", $1; else if ($1 >= 0.01) printf "%.0f ms\n", $1 * 1000; else printf "%.1f ms\n", $1 * 1000 }'
+}
+
+# Resident and peak resident memory of a process in bytes: "<VmRSS> <VmHWM>".
+process_memory() {
+    awk '/^VmRSS:/ { rss = $2 } /^VmHWM:/ { hwm = $2 } END { print rss * 1024, hwm * 1024 }' "/proc/$1/status"
+}
+
+# CPU seconds a process used itself and through the children it waited for: "<own> <children>".
+process_cpu() {
+    # /proc/PID/stat: the command may hold spaces; the fields after its ')' start with the state.
+    sed 's/^.*) //' "/proc/$1/stat" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f %.3f\n", ($12 + $13) / hz, ($14 + $15) / hz }'
 }
 
 # One line about the machine, and one about its load, for every section.
