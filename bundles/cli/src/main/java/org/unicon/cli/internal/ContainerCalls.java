@@ -36,6 +36,15 @@ final class ContainerCalls {
                 .build();
     }
 
+    /** Every container the agent knows, running or terminated (standalone ones, which all of ours are). */
+    static java.util.List<org.unicon.model.agent.Response.GetContainers.Container> list(AgentClient client) {
+        Call call = Call.newBuilder()
+                .setType(Call.Type.GET_CONTAINERS)
+                .setGetContainers(Call.GetContainers.newBuilder().setShowStandalone(true))
+                .build();
+        return client.call(call).response().getGetContainers().getContainersList();
+    }
+
     /** Removes a terminated container; a refusal ends the command with the agent's reason. */
     static void remove(AgentClient client, String id) {
         client.call(removeCall(id));

@@ -8,7 +8,6 @@ import org.unicon.model.CommandInfo;
 import org.unicon.model.ContainerInfo;
 import org.unicon.model.Image;
 import org.unicon.model.NetworkInfo;
-import org.unicon.model.agent.Call;
 import org.unicon.model.agent.Response;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,12 +34,7 @@ final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Call call = Call.newBuilder()
-                .setType(Call.Type.GET_CONTAINERS)
-                .setGetContainers(Call.GetContainers.newBuilder().setShowStandalone(true))
-                .build();
-        List<Response.GetContainers.Container> containers =
-                unicon.client(agent).call(call).response().getGetContainers().getContainersList();
+        List<Response.GetContainers.Container> containers = ContainerCalls.list(unicon.client(agent));
         if (quiet) {
             containers.forEach(c -> unicon.out().println(c.getContainerId().getValue()));
             return 0;

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 
 import org.unicon.model.ContainerState;
 import org.unicon.model.ResourceStatistics;
-import org.unicon.model.agent.Call;
 import org.unicon.model.agent.Response;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,12 +34,7 @@ final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Call call = Call.newBuilder()
-                .setType(Call.Type.GET_CONTAINERS)
-                .setGetContainers(Call.GetContainers.newBuilder().setShowStandalone(true))
-                .build();
-        List<Response.GetContainers.Container> containers =
-                unicon.client(agent).call(call).response().getGetContainers().getContainersList();
+        List<Response.GetContainers.Container> containers = ContainerCalls.list(unicon.client(agent));
         Set<String> wanted = Set.copyOf(ids);
         for (String id : ids) {
             if (containers.stream().noneMatch(c -> c.getContainerId().getValue().equals(id))) {

@@ -62,7 +62,7 @@ public final class TarUnpacker {
         MessageDigest sha256 = Digest.parse("sha256:" + "0".repeat(64)).newMessageDigest();
         InputStream decompressed = null;
         try {
-            decompressed = Compression.decompress(src);
+            decompressed = org.unicon.layers.Decompression.open(src);
             TarStreamGuard guard = new TarStreamGuard(decompressed, options.limits(), sha256);
             @SuppressWarnings("deprecation")
             TarArchiveInputStream tar = new TarArchiveInputStream(guard, "UTF-8");

@@ -1,16 +1,13 @@
 package org.unicon.store.appc.internal;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.unicon.layers.Decompression;
 import org.unicon.layers.InvalidLayerException;
 
 /**
@@ -21,37 +18,15 @@ import org.unicon.layers.InvalidLayerException;
 final class AciArchive {
     /** A manifest is a few KiB; anything near this is not one. */
     static final int MAX_MANIFEST_BYTES = 1024 * 1024;
-    private static final int BUFFER = 64 * 1024;
 
     /** The manifest's bytes, as found in the tar. */
     record Content(byte[] manifest) {}
 
     private AciArchive() {}
 
-    /**
-     * The uncompressed tar of the ACI, by magic bytes: gzip (what {@code actool build} writes),
-     * bzip2, or none; xz is refused (no decoder in the agent).
-     */
+    /** The uncompressed tar of the ACI (gzip, as {@code actool build} writes it, bzip2, zstd or none). */
     static InputStream uncompressed(InputStream source) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(source, BUFFER);
-        in.mark(8);
-        byte[] magic = in.readNBytes(6);
-        in.reset();
-        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-            try {
-                return new GZIPInputStream(in, BUFFER);
-            } catch (ZipException e) {
-                throw new InvalidLayerException("corrupt gzip header: " + e.getMessage(), e);
-            }
-        }
-        if (magic.length >= 3 && magic[0] == 'B' && magic[1] == 'Z' && magic[2] == 'h') {
-            return new BZip2CompressorInputStream(in, true);
-        }
-        if (magic.length >= 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z'
-                && magic[3] == 'X' && magic[4] == 'Z' && magic[5] == 0) {
-            throw new InvalidLayerException("xz-compressed ACIs are not supported (gzip, bzip2 and plain tar are)");
-        }
-        return in;
+        return Decompression.open(source);
     }
 
     /**

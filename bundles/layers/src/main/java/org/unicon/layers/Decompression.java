@@ -1,24 +1,31 @@
-package org.unicon.layers.internal;
+package org.unicon.layers;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 
-import org.unicon.layers.InvalidLayerException;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 /**
- * Picks the decompressor by magic bytes, once: gzip (JDK, in-process), zstd (zstd-jni), or none
- * (plain tar). Never recursive, never an external program.
+ * Opens a possibly compressed archive, picking the decompressor by its magic bytes, once: gzip
+ * (the JDK's), zstd (zstd-jni), bzip2 (Commons Compress), or none (a plain tar). Never
+ * recursive, never an external program. xz is refused: the agent has no decoder for it.
+ * Docker layers and appc ACIs both come through here.
  */
-final class Compression {
+public final class Decompression {
 
     private static final int BUFFER = 64 * 1024;
 
-    private Compression() {
+    private Decompression() {
     }
 
-    static InputStream decompress(InputStream source) throws IOException {
+    /**
+     * The decompressed stream of {@code source}.
+     *
+     * @throws InvalidLayerException when the format is one the agent does not read, or its header is corrupt
+     */
+    public static InputStream open(InputStream source) throws IOException {
         BufferedInputStream in = new BufferedInputStream(source, BUFFER);
         in.mark(8);
         byte[] magic = in.readNBytes(6);
@@ -34,12 +41,12 @@ final class Compression {
                 && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
             return zstd(in);
         }
+        if (magic.length >= 3 && magic[0] == 'B' && magic[1] == 'Z' && magic[2] == 'h') {
+            return new BZip2CompressorInputStream(in, true);
+        }
         if (magic.length >= 6 && (magic[0] & 0xff) == 0xfd && magic[1] == '7' && magic[2] == 'z'
                 && magic[3] == 'X' && magic[4] == 'Z' && magic[5] == 0) {
-            throw new InvalidLayerException("xz-compressed layers are not supported (gzip, zstd and plain tar are)");
-        }
-        if (magic.length >= 3 && magic[0] == 'B' && magic[1] == 'Z' && magic[2] == 'h') {
-            throw new InvalidLayerException("bzip2-compressed layers are not supported (gzip, zstd and plain tar are)");
+            throw new InvalidLayerException("xz-compressed layers are not supported (gzip, zstd, bzip2 and plain tar are)");
         }
         return in;
     }
