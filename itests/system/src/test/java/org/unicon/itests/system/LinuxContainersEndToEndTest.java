@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,20 +33,7 @@ class LinuxContainersEndToEndTest {
 
     @AfterAll
     void stopAndCheckNothingIsLeft() throws Exception {
-        try {
-            if (agent != null) {
-                agent.close();
-            }
-            String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
-            assertFalse(mounts.contains(dir.toString()), "mounts left:\n" + mounts);
-            assertEquals(List.of(), Processes.mentioning(dir), "processes left");
-            try (Stream<Path> cgroups = Files.list(Path.of("/sys/fs/cgroup/memory"))) {
-                assertFalse(cgroups.anyMatch(p -> p.getFileName().toString().equals(Agent.cgroupsRoot(dir))),
-                        "the containers' cgroups root is removed with the last container");
-            }
-        } finally {
-            Agent.deleteTree(dir);
-        }
+        Leftovers.stopAndCheck(agent, dir);
     }
 
     @Test

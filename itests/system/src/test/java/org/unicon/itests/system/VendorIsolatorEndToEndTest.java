@@ -51,16 +51,7 @@ class VendorIsolatorEndToEndTest {
 
     @AfterEach
     void stopAndCheckNothingIsLeft() throws Exception {
-        try {
-            if (agent != null) {
-                agent.close();
-            }
-            String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
-            assertFalse(mounts.contains(dir.toString()), "mounts left:\n" + mounts);
-            assertEquals(List.of(), Processes.mentioning(dir), "processes left");
-        } finally {
-            Agent.deleteTree(dir);
-        }
+        Leftovers.stopAndCheck(agent, dir);
     }
 
     @Test
