@@ -131,6 +131,8 @@ final class CgroupIsolator implements Isolator, AutoCloseable {
      * Adopts the cgroups of recovered containers that this isolator prepared (reopening their
      * watches) and of the orphans the core will clean up; destroys cgroups under the root that no
      * container owns (killing what runs in them), as Mesos does: one agent owns its cgroups_root.
+     * That is why the components wait for their configuration: started on the default root, an
+     * agent configured for another root would destroy the default root's containers.
      */
     @Override
     public void recover(List<RecoveredContainer> recovered, Set<ContainerID> orphans) throws Exception {

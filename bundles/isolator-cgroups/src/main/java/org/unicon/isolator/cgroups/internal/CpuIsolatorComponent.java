@@ -9,10 +9,10 @@ import org.unicon.isolator.IsolatorProperties;
 
 /**
  * {@code cgroups/cpu}: CPU shares from the cpus resource and, with cgroups_enable_cfs or a cpus limit,
- * a CFS quota. Configured by {@value CgroupsConfig#PID} (optional; defaults apply).
+ * a CFS quota. Configured by {@value CgroupsConfig#PID}, which must exist (see CgroupIsolator#recover).
  */
 @Component(service = Isolator.class, configurationPid = CgroupsConfig.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 @IsolatorProperties(name = "cgroups/cpu")
 public class CpuIsolatorComponent extends CgroupIsolatorComponent {
 

@@ -9,11 +9,11 @@ import org.unicon.isolator.IsolatorProperties;
 
 /**
  * {@code cgroups/mem}: a hard memory limit (swap pinned), an optional soft limit, and OOM kills
- * reported as a memory limitation. Configured by {@value CgroupsConfig#PID} (optional; defaults
- * apply).
+ * reported as a memory limitation. Configured by {@value CgroupsConfig#PID}, which must exist
+ * (see CgroupIsolator#recover).
  */
 @Component(service = Isolator.class, configurationPid = CgroupsConfig.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 @IsolatorProperties(name = "cgroups/mem")
 public class MemoryIsolatorComponent extends CgroupIsolatorComponent {
 

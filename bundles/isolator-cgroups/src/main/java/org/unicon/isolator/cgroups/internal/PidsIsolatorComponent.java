@@ -9,10 +9,10 @@ import org.unicon.isolator.IsolatorProperties;
 
 /**
  * {@code cgroups/pids}: a pids.max from a pids resource or cgroups_pids_max. Configured by {@value
- * CgroupsConfig#PID} (optional; defaults apply).
+ * CgroupsConfig#PID}, which must exist (see CgroupIsolator#recover).
  */
 @Component(service = Isolator.class, configurationPid = CgroupsConfig.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 @IsolatorProperties(name = "cgroups/pids")
 public class PidsIsolatorComponent extends CgroupIsolatorComponent {
 

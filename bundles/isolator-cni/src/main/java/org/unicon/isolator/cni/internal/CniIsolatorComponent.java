@@ -21,13 +21,14 @@ import org.unicon.model.ContainerStatus;
 /**
  * Registers {@link CniIsolator} as {@code network/cni}. It comes after filesystem/linux so that
  * its /etc files are mounted over the ones filesystem/linux mounts. Configured by
- * {@value CniConfig#PID} (optional: without it no network is configured and the isolator does
- * nothing), and reads {@code runtime_dir} from the agent's own configuration ({@value #AGENT_PID}).
+ * {@value CniConfig#PID} and reads {@code runtime_dir} from the agent's own configuration
+ * ({@value #AGENT_PID}); it waits for both, because its recovery detaches the networks under its
+ * root directory that no container owns: started on defaults, it could take another agent's.
  * A changed configuration applies to later launches; the root directory changes only with a
  * restart of the agent, since running containers' namespaces are kept there.
  */
 @Component(service = Isolator.class, configurationPid = {CniIsolatorComponent.AGENT_PID, CniConfig.PID},
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 @IsolatorProperties(name = "network/cni", requires = "filesystem/linux")
 public class CniIsolatorComponent implements Isolator {
     private static final System.Logger LOG = System.getLogger(CniIsolatorComponent.class.getName());
