@@ -3,7 +3,10 @@ package org.unicon.core.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -12,7 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
@@ -104,17 +110,61 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
 
     private BundleContext context;
 
+    /** Config Admin, to put the last accepted configuration back when a new one is refused. */
+    @Reference
+    private ConfigurationAdmin configurationAdmin;
+
+    /** The configuration properties in force (the last ones accepted). */
+    private Map<String, Object> accepted;
+
     @Activate
-    void activate(Config config, BundleContext context) throws IOException {
+    void activate(Config config, BundleContext context, Map<String, Object> properties) throws IOException {
         this.context = context;
+        this.accepted = properties;
         CrashPoint.problem().ifPresent(problem -> LOG.log(System.Logger.Level.WARNING, problem));
         delegate(start(config));
         this.config = config;
         context.addBundleListener(frameworkStop);
     }
 
+    /**
+     * Applies an edited configuration, or refuses it. Config Admin has stored the new properties
+     * before this runs, and SCR would activate the next instance of this component (a bundle
+     * update, a refresh) with them: so a refused configuration is replaced in Config Admin by the
+     * last accepted one (the operator's .cfg file is left as written; FileInstall does not save
+     * into it), and the refusal is thrown for SCR to log.
+     */
     @Modified
-    synchronized void modified(Config next) throws IOException {
+    synchronized void modified(Config next, Map<String, Object> properties) throws IOException {
+        try {
+            apply(next);
+            accepted = properties;
+        } catch (IllegalArgumentException e) {
+            restoreAccepted();
+            throw e;
+        }
+    }
+
+    private void restoreAccepted() {
+        try {
+            Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + PID + ")");
+            if (found == null || found.length == 0) {
+                return;
+            }
+            Dictionary<String, Object> previous = new Hashtable<>();
+            accepted.forEach((key, value) -> {
+                if (!key.startsWith("component.")) {
+                    previous.put(key, value);
+                }
+            });
+            found[0].updateIfDifferent(previous);
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.log(System.Logger.Level.ERROR, "unicon.agent: could not put the accepted configuration back into"
+                    + " Config Admin: {0}", e.getMessage());
+        }
+    }
+
+    private void apply(Config next) throws IOException {
         AgentSettings settings = settings(next);
         Config current = config;
         ContainerizerCore core = delegate();

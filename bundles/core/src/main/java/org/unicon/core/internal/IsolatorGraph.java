@@ -57,7 +57,8 @@ public final class IsolatorGraph {
         if (!unknown.isEmpty()) {
             throw new InvalidIsolation("isolation names " + quote(unknown)
                     + (unknown.size() == 1 ? ", which is" : ", which are")
-                    + " not installed; available isolators: " + availableList(available), unknown);
+                    + " not installed; available isolators: " + availableList(available),
+                    withDependents(unknown, wanted, available));
         }
         Map<String, List<String>> missing = new LinkedHashMap<>();
         for (String name : wanted) {
@@ -80,6 +81,23 @@ public final class IsolatorGraph {
             visit(name, available, done, new ArrayList<>(), ordered);
         }
         return ordered;
+    }
+
+    /** {@code names} and every wanted isolator that requires one of them, directly or not. */
+    private static Set<String> withDependents(List<String> names, Set<String> wanted,
+            Map<String, List<String>> available) {
+        Set<String> involved = new LinkedHashSet<>(names);
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (String name : wanted) {
+                if (!involved.contains(name) && available.getOrDefault(name, List.of()).stream()
+                        .anyMatch(involved::contains)) {
+                    grew = involved.add(name);
+                }
+            }
+        }
+        return involved;
     }
 
     private static void visit(String name, Map<String, List<String>> available, Set<String> done,

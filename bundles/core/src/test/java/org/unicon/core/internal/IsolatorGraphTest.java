@@ -67,6 +67,17 @@ class IsolatorGraphTest {
                 () -> IsolatorGraph.order(List.of("cgroups/mem", "gpu/nvidia"), available));
         assertEquals("isolation names 'gpu/nvidia', which is not installed; available isolators: cgroups/mem",
                 e.getMessage());
+        assertEquals(java.util.Set.of("gpu/nvidia"), e.involved(), "cgroups/mem does not depend on it");
+    }
+
+    @Test
+    void isolatorsThatRequireAMissingOneAreInvolvedInTheProblem() {
+        available.put("cgroups/mem", List.of());
+        available.put("b", List.of("ghost"));
+        available.put("c", List.of("b"));
+        var e = assertThrows(IsolatorGraph.InvalidIsolation.class,
+                () -> IsolatorGraph.order(List.of("cgroups/mem", "ghost", "b", "c"), available));
+        assertEquals(java.util.Set.of("ghost", "b", "c"), e.involved());
     }
 
     @Test

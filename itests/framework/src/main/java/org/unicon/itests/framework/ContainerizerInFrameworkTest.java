@@ -158,6 +158,8 @@ class ContainerizerInFrameworkTest {
         assertEquals(0, run("c6", "true").getStatus());
         assertTrue(Files.exists(dir.resolve("work/containers/c6/stdout")), "still the previous work_dir");
         assertFalse(Files.exists(Path.of("relative")));
+        assertEquals(dir.resolve("work").toString(), agent.getProperties().get("work_dir"),
+                "Config Admin holds the accepted configuration again, so a restart of the core uses it");
     }
 
     private void configure(String isolation, String workDir) throws Exception {
