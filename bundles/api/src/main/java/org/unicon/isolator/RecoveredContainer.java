@@ -24,4 +24,14 @@ public interface RecoveredContainer {
      * when this isolator never checkpointed anything for it.
      */
     Optional<IsolatorCheckpoint> state();
+
+    /**
+     * Replaces the isolator's checkpointed state for this container, stamped with the recovering
+     * isolator's name and version, as {@link ContainerContext#checkpoint} does: how a new version
+     * migrates what an earlier one wrote, so that the version after it never has to read the old
+     * format. Only during {@link Isolator#recover}.
+     *
+     * @since 1.1
+     */
+    void checkpoint(byte[] state);
 }

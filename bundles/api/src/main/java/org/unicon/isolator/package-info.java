@@ -9,5 +9,5 @@
  * org.unicon.isolator.ContextKey context keys}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.unicon.isolator;

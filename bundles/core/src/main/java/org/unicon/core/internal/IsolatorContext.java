@@ -66,6 +66,11 @@ final class IsolatorContext implements ContainerContext {
 
     @Override
     public void checkpoint(byte[] state) {
+        checkpoint(checkpoints, paths, id, isolator, state);
+    }
+
+    /** Writes an isolator's state for a container, stamped with its name and version. */
+    static void checkpoint(CheckpointStore checkpoints, Paths paths, ContainerID id, Plugin<?> isolator, byte[] state) {
         IsolatorCheckpoint checkpoint = IsolatorCheckpoint.newBuilder()
                 .setIsolator(isolator.name())
                 .setVersion(isolator.version())

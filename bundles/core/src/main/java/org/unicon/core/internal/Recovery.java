@@ -59,7 +59,13 @@ final class Recovery {
     private record Launched(ContainerID containerId, OptionalLong pid, Path directory) implements LaunchedContainer {}
 
     private record Recovered(ContainerID containerId, ContainerConfig config, OptionalLong pid,
-            Optional<IsolatorCheckpoint> state) implements RecoveredContainer {}
+            Optional<IsolatorCheckpoint> state, ContainerizerCore core, Plugin<Isolator> isolator)
+            implements RecoveredContainer {
+        @Override
+        public void checkpoint(byte[] state) {
+            IsolatorContext.checkpoint(core.checkpoints(), core.paths(), containerId, isolator, state);
+        }
+    }
 
     private record Orphan(ContainerID id, Plugin<Launcher> launcher) {}
 
@@ -344,7 +350,7 @@ final class Recovery {
                 state = Optional.empty();
             }
             states.add(new Recovered(c.id, c.config == null ? ContainerConfig.getDefaultInstance() : c.config,
-                    c.pid == null ? OptionalLong.empty() : OptionalLong.of(c.pid), state));
+                    c.pid == null ? OptionalLong.empty() : OptionalLong.of(c.pid), state, core, isolator));
         }
         try {
             isolator.service().recover(states, orphans);

@@ -133,6 +133,9 @@ public class IsolatorUpgradeTest {
                 Map.of());
         agent.containerizer().usage(AgentInFramework.id("c1"));
         String migrated = "B;token=" + token + ";sandbox=" + agent.sandbox("c1");
+        IsolatorCheckpoint rewritten = checkpoint("c1");
+        assertEquals("the migration is checkpointed by the version that made it", "1.1.0", rewritten.getVersion());
+        assertEquals(migrated, rewritten.getState().toStringUtf8());
         assertTrue(journal("c1").toString(), journal("c1").contains("1.1.0 update c1 with 2 resources (" + migrated + ")"));
         assertTrue(journal("c1").toString(), journal("c1").contains("1.1.0 usage c1 (" + migrated + ")"));
 

@@ -68,6 +68,7 @@ public final class VersionedIsolator implements Isolator {
             String how;
             if (checkpoint.getVersion().equals("1.0.0")) {
                 state = State.fromA(text);
+                container.checkpoint(state.formatB().getBytes(StandardCharsets.UTF_8));
                 how = "format A, migrated to B";
             } else if (checkpoint.getVersion().startsWith("1.1.")) {
                 state = State.fromB(text);
