@@ -52,6 +52,20 @@ public interface Isolator {
     String REQUIRES = "unicon.isolator.requires";
 
     /**
+     * Service property (String[]): names of the {@link ContextKey}s this isolator puts during
+     * {@code prepare}. Putting a key it does not declare fails. Since 1.1.
+     */
+    String PRODUCES = "unicon.isolator.produces";
+
+    /**
+     * Service property (String[]): names of the {@link ContextKey}s this isolator gets during
+     * {@code prepare}. The core prepares it after the isolators that produce them (as if it
+     * required them) and refuses a configuration in which none does; getting a key it does not
+     * declare fails. Since 1.1.
+     */
+    String CONSUMES = "unicon.isolator.consumes";
+
+    /**
      * Service property (String): the version stamped on the state this isolator checkpoints
      * (see {@link ContainerContext#checkpoint}). Defaults to the registering bundle's version.
      */

@@ -15,7 +15,7 @@ import org.osgi.service.component.annotations.ComponentPropertyType;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.TYPE)
 public @interface IsolatorProperties {
-    /** Prefix that turns the element names into {@link Isolator#NAME} and {@link Isolator#REQUIRES}. */
+    /** Prefix that turns the element names into {@link Isolator#NAME}, {@link Isolator#REQUIRES} and the rest. */
     String PREFIX_ = "unicon.isolator.";
 
     /** The isolator's name, as operators write it in {@code isolation}. */
@@ -23,4 +23,10 @@ public @interface IsolatorProperties {
 
     /** Isolators that must prepare before this one. */
     String[] requires() default {};
+
+    /** Names of the context keys this isolator puts ({@link Isolator#PRODUCES}). */
+    String[] produces() default {};
+
+    /** Names of the context keys this isolator gets ({@link Isolator#CONSUMES}). */
+    String[] consumes() default {};
 }

@@ -292,7 +292,10 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addIsolator(Isolator isolator, ServiceReference<Isolator> ref) {
-        plugins.isolators.add(plugin(isolator, ref, Isolator.NAME, Isolator.VERSION, Isolator.REQUIRES));
+        Plugin<Isolator> plugin = plugin(isolator, ref, Isolator.NAME, Isolator.VERSION, Isolator.REQUIRES);
+        plugins.isolators.add(new Plugin<>(plugin.name(), isolator, plugin.bundle(), plugin.bundleVersion(),
+                plugin.version(), plugin.requires(), plugin.rank(), strings(ref.getProperty(Isolator.PRODUCES)),
+                strings(ref.getProperty(Isolator.CONSUMES))));
     }
 
     void removeIsolator(Isolator isolator) {

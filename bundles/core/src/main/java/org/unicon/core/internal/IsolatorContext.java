@@ -53,11 +53,19 @@ final class IsolatorContext implements ContainerContext {
 
     @Override
     public <T> Optional<T> get(ContextKey<T> key) {
+        if (!isolator.consumes().contains(key.name())) {
+            throw new IllegalStateException("isolator '" + isolator.name() + "' gets context key '" + key.name()
+                    + "', which it does not declare in " + org.unicon.isolator.Isolator.CONSUMES);
+        }
         return Optional.ofNullable(shared.get(key)).map(key.type()::cast);
     }
 
     @Override
     public <T> void put(ContextKey<T> key, T value) {
+        if (!isolator.produces().contains(key.name())) {
+            throw new IllegalStateException("isolator '" + isolator.name() + "' puts context key '" + key.name()
+                    + "', which it does not declare in " + org.unicon.isolator.Isolator.PRODUCES);
+        }
         if (shared.putIfAbsent(key, key.type().cast(value)) != null) {
             throw new IllegalStateException("context key " + key + " was already put for container '"
                     + id.getValue() + "'; isolator '" + isolator.name() + "' may not replace it");

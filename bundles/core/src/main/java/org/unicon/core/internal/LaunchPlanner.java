@@ -64,13 +64,9 @@ final class LaunchPlanner {
 
     /** The configured isolators, ordered by their dependencies. */
     List<Plugin<Isolator>> isolators() throws ContainerizerException {
-        Map<String, List<String>> available = new LinkedHashMap<>();
-        for (Plugin<Isolator> plugin : plugins.isolators.all()) {
-            available.putIfAbsent(plugin.name(), plugin.requires());
-        }
         List<String> order;
         try {
-            order = IsolatorGraph.order(effectiveIsolation(settings.isolation(), available.keySet()), available);
+            order = order(plugins, settings);
         } catch (IsolatorGraph.InvalidIsolation e) {
             throw failed("the agent's isolation setting cannot be used: " + e.getMessage());
         }
@@ -79,6 +75,48 @@ final class LaunchPlanner {
             out.add(plugins.isolators.get(name).orElseThrow(() -> failed("isolator '" + name + "' went away")));
         }
         return out;
+    }
+
+    /** The effective isolation in prepare order, or what is wrong with it. */
+    static List<String> order(PluginRegistry plugins, AgentSettings settings) throws IsolatorGraph.InvalidIsolation {
+        Map<String, Plugin<Isolator>> registered = new LinkedHashMap<>();
+        for (Plugin<Isolator> plugin : plugins.isolators.all()) {
+            registered.putIfAbsent(plugin.name(), plugin);
+        }
+        List<String> wanted = effectiveIsolation(settings.isolation(), registered.keySet());
+        return IsolatorGraph.order(wanted, dependencies(registered, wanted));
+    }
+
+    /**
+     * Each registered isolator's dependencies: those it requires, and the wanted isolators that
+     * produce the context keys it consumes. A wanted isolator consuming a key that no wanted
+     * isolator produces makes the isolation unusable.
+     */
+    static Map<String, List<String>> dependencies(Map<String, Plugin<Isolator>> registered, List<String> wanted)
+            throws IsolatorGraph.InvalidIsolation {
+        Map<String, List<String>> dependencies = new LinkedHashMap<>();
+        for (Plugin<Isolator> plugin : registered.values()) {
+            List<String> needs = new ArrayList<>(plugin.requires());
+            for (String key : plugin.consumes()) {
+                List<String> producers = new ArrayList<>();
+                for (String name : wanted) {
+                    Plugin<Isolator> other = registered.get(name);
+                    if (other != null && other != plugin && other.produces().contains(key)) {
+                        producers.add(name);
+                    }
+                }
+                if (producers.isEmpty() && wanted.contains(plugin.name())) {
+                    List<String> elsewhere = registered.values().stream()
+                            .filter(p -> p.produces().contains(key)).map(Plugin::name).toList();
+                    throw new IsolatorGraph.InvalidIsolation("isolator '" + plugin.name() + "' consumes context key '"
+                            + key + "', which no isolator in isolation produces" + (elsewhere.isEmpty() ? ""
+                                    : " (" + String.join(", ", elsewhere) + " would)"), List.of(plugin.name()));
+                }
+                producers.stream().filter(p -> !needs.contains(p)).forEach(needs::add);
+            }
+            dependencies.put(plugin.name(), needs);
+        }
+        return dependencies;
     }
 
     /**

@@ -61,10 +61,8 @@ final class PluginReport {
     }
 
     private static IsolatorGraph.InvalidIsolation isolationProblem(PluginRegistry plugins, AgentSettings settings) {
-        Map<String, List<String>> available = new LinkedHashMap<>();
-        plugins.isolators.all().forEach(p -> available.putIfAbsent(p.name(), p.requires()));
         try {
-            IsolatorGraph.order(LaunchPlanner.effectiveIsolation(settings.isolation(), available.keySet()), available);
+            LaunchPlanner.order(plugins, settings);
             return null;
         } catch (IsolatorGraph.InvalidIsolation e) {
             return e;
@@ -78,7 +76,9 @@ final class PluginReport {
                 .setStatus(used ? PluginInfo.Status.IN_USE : PluginInfo.Status.AVAILABLE)
                 .setBundle(plugin.bundle())
                 .setBundleVersion(plugin.bundleVersion())
-                .addAllRequires(plugin.requires());
+                .addAllRequires(plugin.requires())
+                .addAllProduces(plugin.produces())
+                .addAllConsumes(plugin.consumes());
     }
 
     private static PluginInfo missing(PluginInfo.Kind kind, String name, String problem) {

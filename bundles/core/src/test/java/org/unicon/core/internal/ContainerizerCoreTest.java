@@ -80,6 +80,11 @@ class ContainerizerCoreTest {
                 registry.isolators.all().size()));
     }
 
+    private void isolator(String name, Isolator isolator, List<String> produces, List<String> consumes) {
+        registry.isolators.add(new Plugin<>(name, isolator, "test.bundle", "1.0.0", "1.0.0", List.of(),
+                registry.isolators.all().size(), produces, consumes));
+    }
+
     private static Call.LaunchContainer launch(String id, String command) {
         return Call.LaunchContainer.newBuilder()
                 .setContainerId(ContainerID.newBuilder().setValue(id))
@@ -100,13 +105,14 @@ class ContainerizerCoreTest {
     @Test
     void runsTheCommandThroughIsolatorsInGraphOrderAndCleansUpInReverse() throws Exception {
         ContextKey<String> key = ContextKey.of("test/greeting", String.class);
+        // b consumes what a produces: that alone orders b after a, whatever isolation says.
         isolator("b", new RecordingIsolator("b") {
             @Override
             public Optional<ContainerLaunchInfo> prepare(ContainerContext c) {
                 calls.add("prepare b sees " + c.get(key).orElse("nothing"));
                 return Optional.empty();
             }
-        }, "a");
+        }, List.of(), List.of("test/greeting"));
         isolator("a", new RecordingIsolator("a") {
             @Override
             public Optional<ContainerLaunchInfo> prepare(ContainerContext c) {
@@ -115,7 +121,7 @@ class ContainerizerCoreTest {
                 return Optional.of(ContainerLaunchInfo.newBuilder().setEnvironment(Environment.newBuilder()
                         .addVariables(Environment.Variable.newBuilder().setName("FROM_A").setValue("yes"))).build());
             }
-        });
+        }, List.of("test/greeting"), List.of());
         ContainerizerCore core = core("b,a");
 
         assertEquals(LaunchResult.LAUNCHED, core.launch(launch("c1", "echo $GREETING $FROM_A; exit 3")));
@@ -132,6 +138,30 @@ class ContainerizerCoreTest {
         assertEquals(List.of("cleanup b", "cleanup a"), seen.subList(seen.size() - 2, seen.size()));
         assertFalse(Files.exists(dir.resolve("run/containers/c1/pid")), "runtime state is dropped");
         assertTrue(Files.exists(dir.resolve("run/containers/c1/termination")), "the termination is kept");
+    }
+
+    @Test
+    void contextDataIsDeclaredAConsumerWithoutProducerIsRefusedAndUndeclaredUseFails() throws Exception {
+        ContextKey<String> key = ContextKey.of("test/token", String.class);
+        isolator("reader", new RecordingIsolator("reader"), List.of(), List.of("test/token"));
+        isolator("sneaky", new RecordingIsolator("sneaky") {
+            @Override
+            public Optional<ContainerLaunchInfo> prepare(ContainerContext c) {
+                c.put(key, "undeclared");
+                return Optional.empty();
+            }
+        });
+        ContainerizerCore lonely = core("reader");
+        ContainerizerException refused = assertThrows(ContainerizerException.class,
+                () -> lonely.launch(launch("c11", "true")));
+        assertEquals("the agent's isolation setting cannot be used: isolator 'reader' consumes context key"
+                + " 'test/token', which no isolator in isolation produces", refused.getMessage());
+
+        ContainerizerCore core = core("sneaky");
+        ContainerizerException failed = assertThrows(ContainerizerException.class,
+                () -> core.launch(launch("c12", "true")));
+        assertTrue(failed.getMessage().endsWith("isolator 'sneaky' failed to prepare: isolator 'sneaky' puts context"
+                + " key 'test/token', which it does not declare in unicon.isolator.produces"), failed.getMessage());
     }
 
     @Test
