@@ -71,18 +71,30 @@ class VendorIsolatorEndToEndTest {
 
         assertEquals(0, cli.run("execute", "--name=audited", "--detach", "--docker_image=busybox",
                 "--command=echo hello; sleep 1000").exitCode());
+
+        // The vendor ships 1.0.1: the operator replaces the jar in the deploy directory, FileInstall
+        // updates the bundle in place, and the new version recovers the running container.
+        Path upgraded = withVersion(jar, "1.0.1", dir.resolve(JAR + ".next"));
+        Files.move(upgraded, dir.resolve("deploy").resolve(JAR), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        awaitPlugin("upgraded to 1.0.1", line -> line.contains(" in use ") && line.contains(" 1.0.1 "));
+        Cli.Result running = cli.run("ps");
+        assertTrue(running.out().lines().anyMatch(l -> l.startsWith("audited ") && l.contains(" RUNNING ")),
+                "the audited container runs through the upgrade: " + running);
+
         Cli.Result updated = cli.run("update", "audited", "--resources=cpus:0.5;mem:64");
         assertEquals(0, updated.exitCode(), updated::toString);
         assertEquals(0, cli.run("kill", "audited").exitCode());
         assertEquals(137, cli.run("wait", "audited").exitCode());
 
         List<String> audit = readFile("audited", "audit.log").lines().toList();
-        assertEquals(4, audit.size(), "prepare, isolate, update, cleanup: " + audit);
+        assertEquals(5, audit.size(), "prepare, isolate (1.0.0), recover, update, cleanup (1.0.1): " + audit);
         assertTrue(audit.get(0).matches("\\S+ prepare container=audited image=docker:busybox"), audit::toString);
         assertTrue(audit.get(1).matches("\\S+ isolate container=audited pid=[1-9][0-9]*"), audit::toString);
-        assertTrue(audit.get(2).matches("\\S+ update container=audited resources=.*")
-                && audit.get(2).contains("cpus:0.5") && audit.get(2).contains("mem:64"), audit::toString);
-        assertTrue(audit.get(3).matches("\\S+ cleanup container=audited"), audit::toString);
+        assertTrue(audit.get(2).matches("\\S+ recover container=audited state_version=1\\.0\\.0"), audit::toString);
+        assertTrue(audit.get(3).matches("\\S+ update container=audited resources=.*")
+                && audit.get(3).contains("cpus:0.5") && audit.get(3).contains("mem:64"), audit::toString);
+        assertTrue(audit.get(4).matches("\\S+ cleanup container=audited"), audit::toString);
         assertEquals(String.join("\n", audit) + "\n",
                 Files.readString(dir.resolve("work/containers/audited/audit.log")), "the API reads the sandbox's file");
         assertFalse(Files.exists(dir.resolve("work/containers/before/audit.log")),
@@ -90,6 +102,23 @@ class VendorIsolatorEndToEndTest {
         Cli.Result ps = cli.run("ps");
         assertTrue(ps.out().lines().anyMatch(l -> l.startsWith("before ") && l.contains(" RUNNING ")), ps::toString);
         assertTrue(agent.alive() && agent.pid() == agentPid, "the agent was not restarted");
+    }
+
+    /** A copy of the bundle {@code jar} whose manifest says {@code version}: the vendor's next release. */
+    private static Path withVersion(Path jar, String version, Path copy) throws Exception {
+        try (java.util.jar.JarInputStream in = new java.util.jar.JarInputStream(Files.newInputStream(jar))) {
+            java.util.jar.Manifest manifest = new java.util.jar.Manifest(in.getManifest());
+            manifest.getMainAttributes().putValue("Bundle-Version", version);
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(copy),
+                    manifest)) {
+                for (java.util.jar.JarEntry entry; (entry = in.getNextJarEntry()) != null; ) {
+                    out.putNextEntry(new java.util.jar.JarEntry(entry.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        return copy;
     }
 
     /** Builds the example as its vendor would; its own tests (the conformance suite) run too. */
