@@ -290,12 +290,21 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+            policyOption = ReferencePolicyOption.GREEDY, updated = "updatedIsolator")
     void addIsolator(Isolator isolator, ServiceReference<Isolator> ref) {
+        plugins.isolators.add(isolatorPlugin(isolator, ref));
+    }
+
+    /** Its service properties changed (name, requires, version, context keys): the graph uses the new ones. */
+    void updatedIsolator(Isolator isolator, ServiceReference<Isolator> ref) {
+        plugins.isolators.replace(isolatorPlugin(isolator, ref));
+    }
+
+    private static Plugin<Isolator> isolatorPlugin(Isolator isolator, ServiceReference<Isolator> ref) {
         Plugin<Isolator> plugin = plugin(isolator, ref, Isolator.NAME, Isolator.VERSION, Isolator.REQUIRES);
-        plugins.isolators.add(new Plugin<>(plugin.name(), isolator, plugin.bundle(), plugin.bundleVersion(),
-                plugin.version(), plugin.requires(), plugin.rank(), strings(ref.getProperty(Isolator.PRODUCES)),
-                strings(ref.getProperty(Isolator.CONSUMES))));
+        return new Plugin<>(plugin.name(), isolator, plugin.bundle(), plugin.bundleVersion(), plugin.version(),
+                plugin.requires(), plugin.rank(), strings(ref.getProperty(Isolator.PRODUCES)),
+                strings(ref.getProperty(Isolator.CONSUMES)));
     }
 
     void removeIsolator(Isolator isolator) {
@@ -303,9 +312,13 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+            policyOption = ReferencePolicyOption.GREEDY, updated = "updatedLauncher")
     void addLauncher(Launcher launcher, ServiceReference<Launcher> ref) {
         plugins.launchers.add(plugin(launcher, ref, Launcher.NAME, null, null));
+    }
+
+    void updatedLauncher(Launcher launcher, ServiceReference<Launcher> ref) {
+        plugins.launchers.replace(plugin(launcher, ref, Launcher.NAME, null, null));
     }
 
     void removeLauncher(Launcher launcher) {
@@ -313,9 +326,13 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+            policyOption = ReferencePolicyOption.GREEDY, updated = "updatedStore")
     void addStore(ImageStore store, ServiceReference<ImageStore> ref) {
         plugins.stores.add(plugin(store, ref, ImageStore.TYPE, null, null));
+    }
+
+    void updatedStore(ImageStore store, ServiceReference<ImageStore> ref) {
+        plugins.stores.replace(plugin(store, ref, ImageStore.TYPE, null, null));
     }
 
     void removeStore(ImageStore store) {
@@ -323,9 +340,13 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+            policyOption = ReferencePolicyOption.GREEDY, updated = "updatedBackend")
     void addBackend(ProvisionerBackend backend, ServiceReference<ProvisionerBackend> ref) {
         plugins.backends.add(plugin(backend, ref, ProvisionerBackend.NAME, null, null));
+    }
+
+    void updatedBackend(ProvisionerBackend backend, ServiceReference<ProvisionerBackend> ref) {
+        plugins.backends.replace(plugin(backend, ref, ProvisionerBackend.NAME, null, null));
     }
 
     void removeBackend(ProvisionerBackend backend) {

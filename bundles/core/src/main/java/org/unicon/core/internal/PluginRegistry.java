@@ -51,6 +51,21 @@ public final class PluginRegistry {
             }
         }
 
+        /**
+         * The same service with new properties (a new name, requires, version...): replaces its
+         * entry without telling the listeners, which already know the service.
+         */
+        public void replace(Plugin<T> plugin) {
+            remove(plugin.service());
+            byName.compute(plugin.name(), (name, list) -> {
+                List<Plugin<T>> next = list == null ? new ArrayList<>() : new ArrayList<>(list);
+                next.add(plugin);
+                next.sort(Comparator.comparingLong(Plugin::rank));
+                return List.copyOf(next);
+            });
+            changed.run();
+        }
+
         /** The plugin used for {@code name}: of several registered under it, the lowest rank. */
         public Optional<Plugin<T>> get(String name) {
             List<Plugin<T>> list = byName.get(name);

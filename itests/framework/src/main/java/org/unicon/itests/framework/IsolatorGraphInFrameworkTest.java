@@ -93,6 +93,7 @@ class IsolatorGraphInFrameworkTest {
         await(() -> status("itest/first") == PluginInfo.Status.MISSING);
         PluginInfo missing = plugin("itest/first").orElseThrow();
         assertEquals("configured in isolation, but no bundle registers it", missing.getProblem());
+        assertEquals(PluginInfo.Status.UNUSABLE, status("itest/second"), "it cannot be used without itest/first");
         assertEquals(List.of("itest/first"), plugin("itest/second").orElseThrow().getRequiresList());
         ContainerizerException refused = assertThrows(ContainerizerException.class,
                 () -> containerizer.launch(launch("g1")));
@@ -127,6 +128,33 @@ class IsolatorGraphInFrameworkTest {
         containerizer.launch(launch("g3"));
         assertEquals(List.of("prepare itest/first g3", "prepare itest/second g3"), log.subList(0, 2),
                 "prepared in graph order, not in the order isolation names them");
+    }
+
+    @Test
+    void changedServicePropertiesChangeTheGraph() throws Exception {
+        configure("itest/second,itest/first");
+        ServiceRegistration<Isolator> first = register("itest/first");
+        ServiceRegistration<Isolator> second = register("itest/second", "itest/first");
+        await(() -> status("itest/second") == PluginInfo.Status.IN_USE && status("itest/first") == PluginInfo.Status.IN_USE);
+        containerizer.launch(launch("g4"));
+        assertEquals(List.of("prepare itest/first g4", "prepare itest/second g4"), log.subList(0, 2));
+
+        // The dependency turns around: second no longer requires first, first now requires second.
+        second.setProperties(properties("itest/second"));
+        first.setProperties(properties("itest/first", "itest/second"));
+        await(() -> plugin("itest/first").orElseThrow().getRequiresList().equals(List.of("itest/second"))
+                && plugin("itest/second").orElseThrow().getRequiresList().isEmpty());
+        log.clear();
+        containerizer.launch(launch("g5"));
+        assertEquals(List.of("prepare itest/second g5", "prepare itest/first g5"), log.subList(0, 2),
+                "the changed requirements order the launch");
+    }
+
+    private static Dictionary<String, Object> properties(String name, String... requires) {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(Isolator.NAME, name);
+        properties.put(Isolator.REQUIRES, requires);
+        return properties;
     }
 
     private void configure(String isolation) throws Exception {
