@@ -44,19 +44,12 @@ class RecoveryEndToEndTest {
 
     @AfterEach
     void stopAndCheckNothingIsLeft() throws Exception {
-        try {
-            if (agent != null && !agent.alive() && Files.isDirectory(dir.resolve("run"))) {
-                // The test failed with its agent dead (killed, or crashed at a point): an agent
-                // recovering the same state takes the containers back, so that closing it
-                // destroys them.
-                agent = Agent.startWithBusybox(dir);
-            }
-            if (agent != null) {
-                agent.close();
-            }
-            String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
-            assertFalse(mounts.contains(dir.toString()), "mounts left:\n" + mounts);
-            assertEquals(List.of(), Processes.mentioning(dir), "processes left");
+        if (agent != null && !agent.alive() && Files.isDirectory(dir.resolve("run"))) {
+            // The test failed with its agent dead (killed, or crashed at a point): an agent
+            // recovering the same state takes the containers back, so that closing it destroys them.
+            agent = Agent.startWithBusybox(dir);
+        }
+        Leftovers.stopAndCheck(agent, dir, () -> {
             assertEquals(List.of(), cgroupsOf(launched), "cgroups left");
             assertEquals(List.of(), entries(dir.resolve("run/containers")), "runtime state left");
             assertEquals(List.of(), entries(dir.resolve("work/provisioner/containers")), "root filesystems left");
@@ -68,9 +61,7 @@ class RecoveryEndToEndTest {
                     assertEquals(List.of(), entries(root), "OCI runtime state left in " + root);
                 }
             }
-        } finally {
-            Agent.deleteTree(dir);
-        }
+        });
     }
 
     @Test
@@ -239,11 +230,13 @@ class RecoveryEndToEndTest {
             assertEquals(0, new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor());
         }
         for (Path cgroup : cgroups) {
-            for (int i = 0; i < 200 && Files.exists(cgroup); i++) {
-                try {
-                    Files.delete(cgroup);
-                } catch (IOException stillEmptying) {
-                    Thread.sleep(50);
+            for (Path gone : List.of(cgroup, cgroup.getParent())) { // the container's, then the agent's root
+                for (int i = 0; i < 200 && Files.exists(gone); i++) {
+                    try {
+                        Files.delete(gone);
+                    } catch (IOException stillEmptying) {
+                        Thread.sleep(50);
+                    }
                 }
             }
         }
