@@ -92,7 +92,8 @@ final class Recovery {
 
     void run() throws IOException {
         long started = System.nanoTime();
-        Optional<String> reboot = reboot();
+        Reboots reboots = new Reboots(core, bootIdSource);
+        Optional<String> reboot = reboots.since();
         Path root = core.paths().runtimeContainers();
         if (Files.isDirectory(root)) {
             try (Stream<Path> dirs = Files.list(root)) {
@@ -106,8 +107,8 @@ final class Recovery {
                 }
             }
         }
-        adoptLostSandboxes(reboot);
-        recordBootId();
+        reboots.adoptLostSandboxes(reboot);
+        reboots.record();
 
         List<Orphan> orphans;
         synchronized (this) {
@@ -206,7 +207,7 @@ final class Recovery {
         Optional<ContainerTermination> cause = core.checkpoints().read(paths.destroying(name),
                 ContainerTermination.parser());
         if (reboot.isPresent()) {
-            container.cause = lost(reboot.get());
+            container.cause = Reboots.lost(reboot.get());
         } else if (cause.isPresent()) {
             container.cause = cause.get();
         } else if (!Files.exists(paths.started(name))) {
@@ -221,77 +222,6 @@ final class Recovery {
             container.state = ContainerState.DESTROYING;
         }
         return Optional.of(container);
-    }
-
-    /**
-     * The reason every container is lost, when the kernel's boot id differs from the one the
-     * agent recorded: the machine rebooted, and no process of any container survived it.
-     */
-    private Optional<String> reboot() throws IOException {
-        Optional<String> recorded = core.checkpoints().readText(core.paths().bootId()).map(String::strip);
-        String now = currentBootId();
-        if (recorded.isEmpty() || recorded.get().equals(now)) {
-            return Optional.empty();
-        }
-        LOG.log(Level.WARNING, "the machine rebooted since the agent last ran (boot id {0}, now {1})",
-                recorded.get(), now);
-        return Optional.of("lost: the machine rebooted while the agent was down (boot id " + recorded.get()
-                + ", now " + now + ")");
-    }
-
-    private void recordBootId() throws IOException {
-        Files.createDirectories(core.paths().workDir());
-        core.checkpoints().writeText(core.paths().bootId(), currentBootId());
-    }
-
-    private String currentBootId() throws IOException {
-        return Files.readString(bootIdSource).strip();
-    }
-
-    private static ContainerTermination lost(String message) {
-        return ContainerTermination.newBuilder().setState(TaskState.TASK_LOST).setMessage(message).build();
-    }
-
-    /**
-     * A sandbox without runtime records belongs to a container whose records a reboot cleared
-     * (the runtime dir is on tmpfs; the checkpoint is written before the sandbox is made, and a
-     * removal deletes the sandbox first). It is listed as lost until removed.
-     */
-    private void adoptLostSandboxes(Optional<String> reboot) throws IOException {
-        Path sandboxes = core.paths().sandboxes();
-        if (!Files.isDirectory(sandboxes)) {
-            return;
-        }
-        List<Path> dirs;
-        try (Stream<Path> list = Files.list(sandboxes)) {
-            dirs = list.sorted().toList();
-        }
-        for (Path dir : dirs) {
-            String name = dir.getFileName().toString();
-            if (core.table().containsKey(name) || !valid(name)) {
-                continue;
-            }
-            ContainerID id = ContainerID.newBuilder().setValue(name).build();
-            ContainerTermination termination = lost(reboot.orElse(
-                    "lost: its records in the runtime directory are gone (was runtime_dir cleared?)"));
-            Container container = new Container(id, ContainerState.TERMINATED);
-            container.checkpoint = ContainerCheckpoint.newBuilder().setContainerId(id).build();
-            container.destroying = container.termination;
-            core.checkpoints().write(core.paths().containerCheckpoint(name), container.checkpoint);
-            core.checkpoints().write(core.paths().termination(name), termination);
-            container.termination.complete(termination);
-            core.table().put(name, container);
-            LOG.log(Level.WARNING, "container {0}: {1}", name, termination.getMessage());
-        }
-    }
-
-    private static boolean valid(String name) {
-        try {
-            ContainerIds.validate(ContainerID.newBuilder().setValue(name).build());
-            return true;
-        } catch (ContainerizerException e) {
-            return false;
-        }
     }
 
     /**
