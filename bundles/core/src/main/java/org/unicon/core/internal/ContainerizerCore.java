@@ -186,7 +186,16 @@ public final class ContainerizerCore implements Containerizer {
             long seen = plugins.additions();
             List<String> absent = missing.get();
             if (absent.isEmpty()) {
-                return step.run();
+                try {
+                    return step.run();
+                } catch (ContainerizerException e) {
+                    if (missing.get().isEmpty() || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    // A plugin went away while the step ran (its bundle is being updated): wait for
+                    // it as for any other missing one.
+                    continue;
+                }
             }
             LOG.log(Level.INFO, "{0}: waiting for {1} to register", what, String.join(", ", absent));
             try {
