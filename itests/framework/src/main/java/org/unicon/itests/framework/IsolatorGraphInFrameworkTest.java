@@ -144,6 +144,8 @@ class IsolatorGraphInFrameworkTest {
         first.setProperties(properties("itest/first", "itest/second"));
         await(() -> plugin("itest/first").orElseThrow().getRequiresList().equals(List.of("itest/second"))
                 && plugin("itest/second").orElseThrow().getRequiresList().isEmpty());
+        containerizer.wait(ContainerID.newBuilder().setValue("g4").build()).orElseThrow().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS); // g4's cleanups are logged by then
         log.clear();
         containerizer.launch(launch("g5"));
         assertEquals(List.of("prepare itest/second g5", "prepare itest/first g5"), log.subList(0, 2),
