@@ -52,6 +52,18 @@ remove_peer_droppings() {
     return 0
 }
 
+# hidden_cgroups NAME: directories called NAME (a glob) in the top three levels of the
+# filesystem beneath a hybrid host's cgroup2 mount (on a host with cgroup v1 hierarchies too),
+# looked at in a private mount namespace with cgroup2 unmounted.
+hidden_cgroups() {
+    local cgroup2
+    cgroup2=$(awk '$0 ~ / - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
+    [[ -n $cgroup2 ]] && grep -q ' - cgroup ' /proc/self/mountinfo || return 0
+    # shellcheck disable=SC2016 # $0 and $1 are the inner shell's
+    unshare -m --propagation private /bin/sh -c 'umount "$0" && find "$0" -mindepth 1 -maxdepth 3 -type d -name "$1"' \
+        "$cgroup2" "$1" 2>/dev/null || true
+}
+
 # leftovers_check NAME: fails (naming each one) when anything of the run is left after
 # scenario NAME stopped its servers.
 leftovers_check() {
@@ -94,6 +106,11 @@ leftovers_check() {
                 && found+=("cgroup $hierarchy/$dir (a peer's, new since the run began)")
         done
     done
+    # A runtime that does not see a hybrid host's cgroup2 (crun through fix A) would create its
+    # cgroups in the tmpfs that the cgroup2 mount hides: look beneath it too.
+    while read -r dir; do
+        found+=("cgroup directory $dir, hidden beneath the cgroup2 mount")
+    done < <(hidden_cgroups "$BENCH_ID*")
     for netns in /run/netns/*; do
         [[ -e $netns ]] || continue
         grep -qxF "${netns##*/}" <<<"$LEFTOVER_NETNS" || found+=("network namespace ${netns##*/}")

@@ -47,12 +47,14 @@ crun_command() {
     if [[ -n $cgroup2 && -n $(cat "$cgroup2/cgroup.controllers" 2>/dev/null) ]] && grep -q ' - cgroup ' /proc/self/mountinfo; then
         cat >"$dir/crun-hybrid" <<EOF
 #!/bin/sh
-# crun through probe.md's fix A: cgroup2 ($cgroup2) unmounted in a private mount namespace.
-exec unshare -m --propagation private /bin/sh -c 'umount "\$1" 2>/dev/null; shift; exec "\$0" "\$@"' $(command -v crun) $cgroup2 "\$@"
+# crun through probe.md's fix A: cgroup2 ($cgroup2) covered by an empty tmpfs in a private
+# mount namespace (as Unicon's launcher does; unmounting it would leave crun's cgroup
+# directories in the tmpfs that the host's cgroup2 mount hides).
+exec unshare -m --propagation private /bin/sh -c 'mount -t tmpfs -o size=1m,mode=755 bench-no-cgroup2 "\$1" || exit 125; shift; exec "\$0" "\$@"' $(command -v crun) $cgroup2 "\$@"
 EOF
         chmod +x "$dir/crun-hybrid"
         CRUN=$dir/crun-hybrid
-        CRUN_HOW="through a wrapper that unmounts $cgroup2 in a private mount namespace (probe.md fix A; crun 1.8 refuses hybrid hosts whose cgroup2 has controllers)"
+        CRUN_HOW="through a wrapper that covers $cgroup2 with an empty tmpfs in a private mount namespace (probe.md fix A; crun 1.8 refuses hybrid hosts whose cgroup2 has controllers)"
     else
         CRUN=$(command -v crun)
         CRUN_HOW="as is"

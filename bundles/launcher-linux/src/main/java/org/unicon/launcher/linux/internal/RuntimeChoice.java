@@ -156,9 +156,11 @@ final class RuntimeChoice {
         Path wrapper = stateDirectory.resolve("crun-hybrid");
         String script = "#!/bin/sh\n"
                 + "# Written by the unicon linux launcher: crun 1.8 refuses hybrid cgroup hosts whose cgroup2\n"
-                + "# mount has controllers. Unmounting cgroup2 in a private mount namespace (this process\n"
-                + "# only) makes crun see pure cgroup v1. The host's mounts are not changed.\n"
-                + "exec unshare -m --propagation private /bin/sh -c 'umount \"$1\" 2>/dev/null; shift; exec \"$0\" \"$@\"' "
+                + "# mount has controllers. Covering cgroup2 with an empty tmpfs in a private mount namespace\n"
+                + "# (this process only) makes crun see pure cgroup v1. The host's mounts are not changed.\n"
+                + "# (Unmounting it instead would let crun create its cgroup directories in the tmpfs that\n"
+                + "# the host's cgroup2 mount hides, where nothing ever removes them.)\n"
+                + "exec unshare -m --propagation private /bin/sh -c 'mount -t tmpfs -o size=1m,mode=755 unicon-no-cgroup2 \"$1\" || exit 125; shift; exec \"$0\" \"$@\"' "
                 + quote(crun.toString()) + " " + quote(cgroup2.toString()) + " \"$@\"\n";
         Path tmp = stateDirectory.resolve("crun-hybrid.tmp");
         Files.writeString(tmp, script, StandardCharsets.UTF_8);

@@ -29,7 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * differ only for crun on a hybrid cgroup host: crun 1.8 refuses to create a container there
  * (its cgroup setup checks cgroup2's controllers) and needs the wrapper, but starts, signals,
  * deletes and lists containers as it is — without the wrapper's three extra processes
- * ({@code sh}, {@code unshare}, {@code umount}), about 6 ms per call.
+ * ({@code sh}, {@code unshare}, {@code mount}), about 6 ms per call.
  *
  * @param name what the runtime is, for messages and records: {@code runc} or {@code crun}
  * @param executable what creates containers: the runtime binary or the wrapper script (conmon's
