@@ -34,6 +34,11 @@ final class RuntimeChoice {
     private static final Logger LOG = System.getLogger(RuntimeChoice.class.getName());
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The version of the hybrid wrapper's text, part of the remembered choice's key: an agent
+     * whose wrapper changed probes again and so rewrites it. 2: cgroup2 covered, not unmounted.
+     */
+    static final int WRAPPER_VERSION = 2;
 
     private RuntimeChoice() {
     }

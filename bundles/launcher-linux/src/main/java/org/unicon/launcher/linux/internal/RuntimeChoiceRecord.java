@@ -16,9 +16,10 @@ import java.util.Properties;
  * {@code <state dir>/runtime-choice.properties} so that a restarted agent (recovery) does not run
  * the probe containers again — they cost a few hundred milliseconds of its start, during which
  * its containers cannot be controlled. The record holds only while everything the probe depended
- * on is the same: the setting, the boot (the state directory lives in the runtime directory, so a
- * reboot normally clears it anyway), the runc and crun binaries (path, size, modification time)
- * and the cgroup2 mount that makes crun refuse a hybrid host. Anything else probes again.
+ * on is the same: the setting, the version of the hybrid wrapper's text, the boot (the state
+ * directory lives in the runtime directory, so a reboot normally clears it anyway), the runc and
+ * crun binaries (path, size, modification time) and the cgroup2 mount that makes crun refuse a
+ * hybrid host. Anything else probes again.
  */
 final class RuntimeChoiceRecord {
 
@@ -30,7 +31,7 @@ final class RuntimeChoiceRecord {
     /** What the choice depends on, as one string. */
     static String key(String mode, String runtimePath, String cgroupsRoot) throws IOException {
         StringBuilder key = new StringBuilder();
-        key.append("mode=").append(mode.strip()).append(";runtime_path=").append(runtimePath.strip())
+        key.append("wrapper=").append(RuntimeChoice.WRAPPER_VERSION).append(";mode=").append(mode.strip()).append(";runtime_path=").append(runtimePath.strip())
                 .append(";cgroups_root=").append(cgroupsRoot).append(";boot=").append(bootId());
         for (String name : new String[] {"runc", "crun"}) {
             Optional<Path> bin = RuntimeChoice.binary(name, name.equals("runc") ? runtimePath : "");

@@ -54,6 +54,22 @@ class RuntimeChoiceTest {
     }
 
     @Test
+    void aRecordMadeWithAnOlderWrapperIsProbedAgainAndTheWrapperRewritten() throws Exception {
+        String key = RuntimeChoiceRecord.key("auto", "", LinuxFixture.CGROUPS_ROOT);
+        assertTrue(key.startsWith("wrapper=" + RuntimeChoice.WRAPPER_VERSION + ";"), key);
+        Path oldWrapper = state.resolve("crun-hybrid");
+        Files.createDirectories(state);
+        Files.writeString(oldWrapper, "#!/bin/sh\nexec unshare -m /bin/sh -c 'umount /sys/fs/cgroup/unified; exec crun'\n");
+        RuntimeChoiceRecord.write(state, key.replace("wrapper=" + RuntimeChoice.WRAPPER_VERSION + ";", "wrapper=1;"),
+                new RuntimeCli("crun", oldWrapper, state.resolve("crun"), Path.of("/usr/bin/crun")));
+        RuntimeCli chosen = RuntimeChoice.choose("auto", "", state, LinuxFixture.CGROUPS_ROOT);
+        assertTrue(RuntimeChoiceRecord.read(state, key).isPresent(), "the new choice is recorded under the new key");
+        if (chosen.executable().equals(oldWrapper)) {
+            assertTrue(Files.readString(oldWrapper).contains("mount -t tmpfs"), Files.readString(oldWrapper));
+        }
+    }
+
+    @Test
     void aRecordWhoseExecutableIsGoneOrThatIsNotARecordIsIgnored() throws Exception {
         String key = RuntimeChoiceRecord.key("auto", "", LinuxFixture.CGROUPS_ROOT);
         RuntimeChoiceRecord.write(state, key, new RuntimeCli("crun", state.resolve("gone"), state.resolve("crun")));
