@@ -44,12 +44,18 @@ final class SimpleDiscovery {
     }
 
     private final String prefix;
-    private final HttpClient http;
+    private HttpClient http; // made by the first http(s) fetch: building one sets up TLS, a quarter second
 
     private SimpleDiscovery(String prefix) {
         this.prefix = prefix;
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                    .connectTimeout(CONNECT_TIMEOUT).build();
+        }
+        return http;
     }
 
     /** Validates {@code appc_simple_discovery_uri_prefix}; the message names the key and the value. */
@@ -97,7 +103,7 @@ final class SimpleDiscovery {
         }
         HttpResponse<InputStream> response;
         try {
-            response = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            response = http().send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException e) {

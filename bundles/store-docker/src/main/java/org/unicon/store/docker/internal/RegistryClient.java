@@ -37,18 +37,24 @@ final class RegistryClient {
     /** A fetched manifest: its bytes (verified when asked by digest), type and digest. */
     record ManifestResponse(byte[] body, String contentType, Digest digest) {}
 
-    private final HttpClient http;
+    private HttpClient http; // made by the first request: building one sets up TLS, a quarter second
     private final RetryPolicy retry;
     private final TokenAuthenticator auth;
 
     RegistryClient(RetryPolicy retry, Clock clock) {
-        this.http = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(30))
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
         this.retry = retry;
         this.auth = new TokenAuthenticator(this::sendWithRetries, clock);
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder()
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .connectTimeout(Duration.ofSeconds(30))
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build();
+        }
+        return http;
     }
 
     /** The digest a tag points at, from HEAD (free of Docker Hub's pull quota), or empty if the registry does not say. */
@@ -265,7 +271,7 @@ final class RegistryClient {
 
     private HttpResponse<InputStream> send(HttpRequest request) throws IOException {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            return http().send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while talking to " + request.uri().getRawAuthority());
