@@ -5,10 +5,12 @@ install_missing_packages() {
     for file in "$@"; do
         mapfile -t -O "${#wanted[@]}" wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$file" | grep -v '^$')
     done
+    ((${#wanted[@]})) || return 0
+    # One dpkg-query for all (it starts in about 10 ms; bin/unicon agent runs this at every start).
+    local installed
+    installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${wanted[@]}" 2>/dev/null | awk '/ install ok installed$/ { print $1 }')
     for package in "${wanted[@]}"; do
-        if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
-            missing+=("$package")
-        fi
+        grep -qxF "${package%%:*}" <<<"$installed" || missing+=("$package")
     done
     if ((${#missing[@]} == 0)); then
         return 0
