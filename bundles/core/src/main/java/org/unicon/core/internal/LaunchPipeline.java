@@ -247,17 +247,30 @@ final class LaunchPipeline {
         return info.setEnvironment(env).build();
     }
 
+    /** Every isolator's isolate step at once: the last on this thread, the others on the core's isolation pool. */
     private void isolate(long pid) throws Exception {
         List<CompletableFuture<Void>> isolations = new ArrayList<>();
-        for (Plugin<Isolator> isolator : plan.isolators()) {
-            isolations.add(CompletableFuture.runAsync(() -> {
+        List<Plugin<Isolator>> isolators = plan.isolators();
+        for (int i = 0; i < isolators.size(); i++) {
+            Plugin<Isolator> isolator = isolators.get(i);
+            Runnable step = () -> {
                 try {
                     isolator.service().isolate(container.id, pid);
                 } catch (Exception e) {
                     throw new CompletionException(new IllegalStateException("isolator '" + isolator.name()
                             + "' failed to isolate pid " + pid + ": " + e.getMessage(), e));
                 }
-            }, core.executor()));
+            };
+            if (i < isolators.size() - 1) {
+                isolations.add(CompletableFuture.runAsync(step, core.isolations()));
+            } else {
+                try {
+                    step.run();
+                    isolations.add(CompletableFuture.completedFuture(null));
+                } catch (CompletionException e) {
+                    isolations.add(CompletableFuture.failedFuture(e.getCause()));
+                }
+            }
         }
         try {
             CompletableFuture.allOf(isolations.toArray(CompletableFuture[]::new)).join();
