@@ -15,6 +15,7 @@ interface LibC extends Library {
     int O_RDONLY = 0;
     int O_CLOEXEC = 02000000;
     int EFD_CLOEXEC = 02000000;
+    int EFD_NONBLOCK = 04000;
     short POLLIN = 1;
     int EINTR = 4;
     int _SC_CLK_TCK = 2;
@@ -24,6 +25,8 @@ interface LibC extends Library {
     int open(String path, int flags);
 
     long read(int fd, byte[] buffer, long count);
+
+    long write(int fd, byte[] buffer, long count);
 
     /** {@code fds} is an array of {@code struct pollfd} (int fd; short events; short revents). */
     int poll(byte[] fds, long nfds, int timeoutMillis);

@@ -85,6 +85,36 @@ abstract class CgroupScenarios {
     }
 
     @Test
+    void oneThreadWatchesEveryContainerForOomAndEndsWithTheLastWatch() throws Exception {
+        requireHierarchy(Controller.MEMORY);
+        CgroupIsolator mem = new CgroupIsolator(hierarchies, TestCgroups.ROOT, new MemorySubsystem());
+        List<String> ids = List.of("quiet-1", "hungry", "quiet-2");
+        for (String id : ids) {
+            prepare(mem, id, TestCgroups.config(0, 32));
+        }
+        try (TestCgroups.ContainerProcess p = new TestCgroups.ContainerProcess(ALLOCATE_64MB + "; exit 3")) {
+            assertEquals(1, Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("cgroups-oom")).count(), "threads watching for OOM");
+            mem.isolate(id("hungry"), p.pid());
+            p.go();
+            assertEquals("memory limit exceeded: 32 MB",
+                    mem.watch(id("hungry")).toCompletableFuture().get(HANG_SECONDS, TimeUnit.SECONDS).getMessage());
+            assertEquals(3, p.process.waitFor());
+            assertFalse(mem.watch(id("quiet-1")).toCompletableFuture().isDone(), "an OOM reported for quiet-1");
+            assertFalse(mem.watch(id("quiet-2")).toCompletableFuture().isDone(), "an OOM reported for quiet-2");
+        } finally {
+            for (String id : ids) {
+                mem.cleanup(id(id));
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG_SECONDS);
+        while (OomWatch.serving() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertFalse(OomWatch.serving(), "the OOM thread ends with the last watch");
+    }
+
+    @Test
     void raisingTheLimitWithUpdateLetsTheSameAllocationSucceed() throws Exception {
         requireHierarchy(Controller.MEMORY);
         CgroupIsolator mem = new CgroupIsolator(hierarchies, TestCgroups.ROOT, new MemorySubsystem());
