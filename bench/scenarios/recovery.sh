@@ -59,7 +59,9 @@ scenario_recovery() {
     for ((round = 1; round <= rounds; round++)); do
         local prefix=$BENCH_ID-r$round-
         log "recovery: round $round: $count containers, then SIGKILL to the agent (pid $AGENT_PID)"
-        concurrent_launch "$count" "$prefix" "$dir/launch.codes"
+        concurrent_calls "$count" "$prefix"
+        concurrent_launch "$dir/launch.codes"
+        check_running "$count" "$prefix"
         kill -KILL "$AGENT_PID"
         wait "$AGENT_PID" 2>/dev/null || true
         RECOVERY_T0=$(date +%s%N)
@@ -72,7 +74,7 @@ scenario_recovery() {
         recovered+=("$(awk -v b="$b" -v c="$c" 'BEGIN { print (b > c ? b : c) }')")
         log "recovery: round $round: the API answered after $a s, all $count listed RUNNING after $b s, launcher and store in use after $c s"
         AGENT_LOG=$AGENT_LOG.$round
-        destroy_all "$count" "$prefix" "$dir/destroy.codes"
+        destroy_all "$dir/destroy.codes"
         AGENT_LOG=$dir/agent/agent.log
     done
     stats_json "$out/answered.json" "${answered[@]}"
@@ -91,7 +93,7 @@ scenario_recovery() {
         echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(machine_line); $load."
         echo "- Versions: Unicon $(unicon_version) on $(java_version) (agent JVM options: $java_options); runc $(package_version runc), crun $(package_version crun), conmon $(package_version conmon)."
         echo "- Unicon: the shipped configuration (linux launcher, runtime auto, cgroups isolators, overlay), busybox cached; $count containers of \`/bin/sleep 3600\` (launched in parallel) when the agent gets SIGKILL; the same \`bin/unicon agent --etc …\` command starts it again (same work, runtime and store directories, same port; the Felix cache is emptied at every start). State on $SCRATCH_FS."
-        echo "- Method: from the restart command, polled every 20 ms with curl: the first answer of GET_CONTAINERS, the first listing all $count RUNNING, and GET_PLUGINS listing the linux launcher (which reattaches to the containers' conmons) and the image store in use; recovered = the later of the last two. Only then are all destroyed through the restarted agent (the agent lists recovered containers RUNNING before its launcher is back; a KILL in that gap leaves the container running: see the closing note of issue 8). $rounds round(s); median (min – max)."
+        echo "- Method: from the restart command, polled through bash's /dev/tcp (no process started: GET_PLUGINS every 20 ms, GET_CONTAINERS every 60 ms): the first answer of GET_CONTAINERS, the first listing all $count RUNNING, and GET_PLUGINS listing the linux launcher (which reattaches to the containers' conmons) and the image store in use; recovered = the later of the last two. Only then are all destroyed through the restarted agent (the agent lists recovered containers RUNNING before its launcher is back; a KILL in that gap waits for the launcher). $rounds round(s); median (min – max)."
         echo
         echo "| what | median (min – max) |"
         echo "| --- | --- |"
