@@ -10,8 +10,8 @@ coldstart_poll() {
     local seconds=$1 tries=0
     shift
     until "$@" >/dev/null 2>&1; do
-        kill -0 "$AGENT_PID" 2>/dev/null || die "coldstart: the agent exited (log: $AGENT_LOG)"
-        ((++tries < seconds * 100)) || die "coldstart: no answer within $seconds s (log: $AGENT_LOG)"
+        kill -0 "$AGENT_PID" 2>/dev/null || { show_server_logs; die "coldstart: the agent exited (log: $AGENT_LOG)"; }
+        ((++tries < seconds * 100)) || { show_server_logs; die "coldstart: no answer within $seconds s (log: $AGENT_LOG)"; }
         sleep 0.01
     done
     awk -v t0="$COLDSTART_T0" -v t="$(date +%s%N)" 'BEGIN { print (t - t0) / 1e9 }'
