@@ -66,7 +66,8 @@ API_ANSWER=""
 api_tcp() {
     local address=$1 body=$2 fd status line
     API_ANSWER=""
-    exec {fd}<>"/dev/tcp/${address%:*}/${address##*:}" 2>/dev/null || return 1
+    # (braces: a redirection of exec itself would stay on the whole shell)
+    { exec {fd}<>"/dev/tcp/${address%:*}/${address##*:}"; } 2>/dev/null || return 1
     printf 'POST /api/v1 HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
         "$address" "${#body}" "$body" >&"$fd"
     if IFS= read -r -t 5 status <&"$fd" && [[ $status == "HTTP/1.1 200 "* ]]; then
