@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.unicon.testkit.launcher.HiddenCgroups;
+
 /** What a test's agent must not leave on the machine once it is stopped. */
 final class Leftovers {
 
@@ -34,7 +36,7 @@ final class Leftovers {
                         .toList();
                 assertEquals(List.of(), roots, "the containers' cgroups root is removed with the last container");
             }
-            assertEquals(List.of(), hiddenByCgroup2(Agent.cgroupsRoot(dir)),
+            assertEquals(List.of(), HiddenCgroups.beneathCgroup2(Agent.cgroupsRoot(dir)),
                     "cgroup directories left beneath the host's cgroup2 mount, out of every cleanup's sight");
             more.run();
         } finally {
@@ -44,33 +46,6 @@ final class Leftovers {
 
     static void stopAndCheck(Agent agent, Path dir) throws Exception {
         stopAndCheck(agent, dir, () -> { });
-    }
-
-    /**
-     * Which of {@code names} exist in the filesystem a hybrid host's cgroup2 mount covers (where a
-     * runtime that does not see cgroup2 would create cgroups), looked at in a private mount
-     * namespace with cgroup2 unmounted. None where cgroup2 is not mounted over a v1 host's tmpfs.
-     */
-    static List<String> hiddenByCgroup2(String... names) throws IOException, InterruptedException {
-        String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
-        if (!mounts.contains(" - cgroup ")) {
-            return List.of();
-        }
-        java.util.Optional<String> cgroup2 = mounts.lines().filter(l -> l.contains(" - cgroup2 "))
-                .map(l -> l.split(" ")[4]).findFirst();
-        if (cgroup2.isEmpty()) {
-            return List.of();
-        }
-        List<String> command = new java.util.ArrayList<>(List.of("unshare", "-m", "--propagation", "private",
-                "/bin/sh", "-c", "umount \"$0\" && cd \"$0\" || exit 1; for p; do [ ! -e \"$p\" ] || echo \"$0/$p\"; done",
-                cgroup2.get()));
-        command.addAll(List.of(names));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException("cannot look beneath " + cgroup2.get() + ": " + out);
-        }
-        return out.lines().toList();
     }
 
     /** A test's own checks of what is left. */

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.unicon.launcher.LaunchRequest;
+import org.unicon.testkit.launcher.HiddenCgroups;
 import org.unicon.launcher.LaunchedContainer;
 import org.unicon.model.CommandInfo;
 import org.unicon.model.ContainerID;
@@ -233,7 +234,7 @@ abstract class LinuxFixture {
 
     /**
      * Directories named after the container in any cgroup hierarchy, at the top or under our root,
-     * and beneath a hybrid host's cgroup2 mount (see {@link #hiddenByCgroup2}).
+     * and beneath a hybrid host's cgroup2 mount (see {@link HiddenCgroups}).
      */
     static List<Path> cgroupsNamed(String id) throws IOException {
         List<Path> found = new ArrayList<>();
@@ -244,35 +245,7 @@ abstract class LinuxFixture {
                 }
             }
         }
-        found.addAll(hiddenByCgroup2(id, CGROUPS_ROOT + "/" + id));
+        HiddenCgroups.beneathCgroup2(id, CGROUPS_ROOT + "/" + id).forEach(p -> found.add(Path.of(p)));
         return found;
-    }
-
-    /**
-     * Of {@code relative} paths, those that exist in the filesystem a hybrid host's cgroup2 mount
-     * covers — where a runtime that does not see cgroup2 would create a container's cgroups, out of
-     * reach of every cleanup. Looked at in a private mount namespace with cgroup2 unmounted; none
-     * on a host that is not hybrid.
-     */
-    static List<Path> hiddenByCgroup2(String... relative) throws IOException {
-        java.util.Optional<Path> cgroup2 = RuntimeChoice.hybridCgroup2();
-        if (cgroup2.isEmpty()) {
-            return List.of();
-        }
-        List<String> command = new ArrayList<>(List.of("unshare", "-m", "--propagation", "private", "/bin/sh", "-c",
-                "umount \"$0\" && cd \"$0\" || exit 1; for p; do [ ! -e \"$p\" ] || echo \"$p\"; done",
-                cgroup2.get().toString()));
-        command.addAll(List.of(relative));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (p.waitFor() != 0) {
-                throw new IOException("cannot look beneath " + cgroup2.get() + ": " + out);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        return out.lines().map(l -> cgroup2.get().resolve(l)).toList();
     }
 }
