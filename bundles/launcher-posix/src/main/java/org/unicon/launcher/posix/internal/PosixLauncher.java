@@ -13,8 +13,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.unicon.launcher.LaunchRequest;
 import org.unicon.launcher.LaunchedContainer;
@@ -33,6 +36,9 @@ import org.unicon.model.ContainerStatus;
 public final class PosixLauncher implements Launcher, AutoCloseable {
 
     private static final Logger LOG = System.getLogger(PosixLauncher.class.getName());
+
+    /** How long reading a gone monitor's recorded status may take (a small local file). */
+    private static final long STATUS_TIMEOUT_SECONDS = 10;
 
     private final String script;
     private final ConcurrentMap<ContainerID, Container> containers = new ConcurrentHashMap<>();
@@ -103,6 +109,7 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
             return;
         }
         container.monitor().destroy();
+        awaitStatus(id, container.status());
         containers.remove(id, container);
         LOG.log(Level.INFO, () -> "container '" + id.getValue() + "': destroyed, no process left");
     }
@@ -161,6 +168,22 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
             }
         }, completions);
         containers.put(id, new Container(monitor, status));
+    }
+
+    /**
+     * Waits for the stage that reads the recorded status, which runs on {@link #completions}
+     * once the monitor is gone: destroy must not return before pending exit stages complete.
+     */
+    private static void awaitStatus(ContainerID id, CompletableFuture<Integer> status)
+            throws IOException, InterruptedException {
+        try {
+            status.get(STATUS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            // The status could not be read: the exit stage completed with that failure.
+        } catch (TimeoutException e) {
+            throw new IOException("container '" + id.getValue() + "': its monitor is gone but its status was"
+                    + " not read within " + STATUS_TIMEOUT_SECONDS + " s", e);
+        }
     }
 
     private Container known(ContainerID id) {
