@@ -6,10 +6,10 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -49,8 +49,52 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
         return t;
     });
 
-    /** A known container: its monitor and the stage that yields its status once. */
-    private record Container(Monitor monitor, CompletableFuture<Integer> status) {
+    /**
+     * A known container: its monitor, and the exit stages handed out for it. Each stage is
+     * completed by {@link #settle} itself, and {@link #settled} only after all of them: so destroy,
+     * which waits for {@code settled}, never returns before a pending exit stage completed (a
+     * {@code copy()} of one shared future would complete on another thread, possibly later).
+     */
+    private static final class Container {
+        final Monitor monitor;
+        final CompletableFuture<Void> settled = new CompletableFuture<>();
+        private final List<CompletableFuture<Integer>> pending = new ArrayList<>();
+        private CompletableFuture<Integer> outcome;
+
+        Container(Monitor monitor) {
+            this.monitor = monitor;
+        }
+
+        synchronized CompletableFuture<Integer> exitStage() {
+            if (outcome != null) {
+                return outcome.copy();
+            }
+            CompletableFuture<Integer> stage = new CompletableFuture<>();
+            pending.add(stage);
+            return stage;
+        }
+
+        /** Completes every exit stage with the status, or with {@code failure}; the first call wins. */
+        void settle(Integer status, Throwable failure) {
+            List<CompletableFuture<Integer>> waiting;
+            synchronized (this) {
+                if (outcome != null) {
+                    return;
+                }
+                outcome = failure == null ? CompletableFuture.completedFuture(status)
+                        : CompletableFuture.failedFuture(failure);
+                waiting = List.copyOf(pending);
+                pending.clear();
+            }
+            for (CompletableFuture<Integer> stage : waiting) {
+                if (failure == null) {
+                    stage.complete(status);
+                } else {
+                    stage.completeExceptionally(failure);
+                }
+            }
+            settled.complete(null);
+        }
     }
 
     public PosixLauncher() {
@@ -79,7 +123,7 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
 
     @Override
     public void start(ContainerID id) throws Exception {
-        known(id).monitor().start();
+        known(id).monitor.start();
         LOG.log(Level.INFO, () -> "container '" + id.getValue() + "': started");
     }
 
@@ -89,7 +133,7 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
         if (container == null) {
             return CompletableFuture.failedFuture(unknown(id));
         }
-        return container.status().copy();
+        return container.exitStage();
     }
 
     @Override
@@ -98,7 +142,7 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
             throw new IllegalArgumentException("signal " + signal + " for container '" + id.getValue()
                     + "' is not a signal number (1 to 64)");
         }
-        known(id).monitor().signal(signal);
+        known(id).monitor.signal(signal);
         LOG.log(Level.INFO, () -> "container '" + id.getValue() + "': sent signal " + signal);
     }
 
@@ -108,8 +152,8 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
         if (container == null) {
             return;
         }
-        container.monitor().destroy();
-        awaitStatus(id, container.status());
+        container.monitor.destroy();
+        awaitSettled(id, container);
         containers.remove(id, container);
         LOG.log(Level.INFO, () -> "container '" + id.getValue() + "': destroyed, no process left");
     }
@@ -137,7 +181,7 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
 
     @Override
     public ContainerStatus status(ContainerID id) throws Exception {
-        return ContainerStatus.newBuilder().setExecutorPid((int) known(id).monitor().pid()).build();
+        return ContainerStatus.newBuilder().setExecutorPid((int) known(id).monitor.pid()).build();
     }
 
     /**
@@ -148,8 +192,8 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
     @Override
     public void close() {
         for (Container c : containers.values()) {
-            c.monitor().abandon();
-            c.status().completeExceptionally(new IllegalStateException(
+            c.monitor.abandon();
+            c.settle(null, new IllegalStateException(
                     "the posix launcher stopped; the container keeps running and is recovered on restart"));
         }
         containers.clear();
@@ -158,28 +202,28 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
     }
 
     private void add(ContainerID id, Monitor monitor) {
-        CompletableFuture<Integer> status = monitor.gone().thenApplyAsync(v -> {
+        Container container = new Container(monitor);
+        containers.put(id, container);
+        monitor.gone().thenRunAsync(() -> {
             try {
                 int raw = monitor.readStatus();
                 LOG.log(Level.INFO, () -> "container '" + id.getValue() + "': command ended with wait status " + raw);
-                return raw;
-            } catch (IOException e) {
-                throw new CompletionException(e);
+                container.settle(raw, null);
+            } catch (IOException | RuntimeException e) {
+                container.settle(null, e);
             }
         }, completions);
-        containers.put(id, new Container(monitor, status));
     }
 
     /**
-     * Waits for the stage that reads the recorded status, which runs on {@link #completions}
-     * once the monitor is gone: destroy must not return before pending exit stages complete.
+     * Waits until the status recorded by the gone monitor was read (on {@link #completions}) and
+     * every exit stage handed out completed with it: destroy must not return before that.
      */
-    private static void awaitStatus(ContainerID id, CompletableFuture<Integer> status)
-            throws IOException, InterruptedException {
+    private static void awaitSettled(ContainerID id, Container container) throws IOException, InterruptedException {
         try {
-            status.get(STATUS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            container.settled.get(STATUS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            // The status could not be read: the exit stage completed with that failure.
+            throw new IllegalStateException("settled never fails", e);
         } catch (TimeoutException e) {
             throw new IOException("container '" + id.getValue() + "': its monitor is gone but its status was"
                     + " not read within " + STATUS_TIMEOUT_SECONDS + " s", e);
