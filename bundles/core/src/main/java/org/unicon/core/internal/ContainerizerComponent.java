@@ -8,8 +8,10 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.framework.Bundle;
@@ -104,8 +106,17 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
     /** How long stopping the agent waits for its containers to be destroyed. */
     private static final long STOP_TIMEOUT_SECONDS = 60;
 
+    /** How long a destruction thread waits for more work before it ends. */
+    private static final long IDLE_THREAD_SECONDS = 5;
+
     private final PluginRegistry plugins = new PluginRegistry();
-    private final ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
+    /**
+     * Runs destructions: one thread each, so that one waiting for a plugin holds up no other.
+     * Threads idle for {@value #IDLE_THREAD_SECONDS} s end (a cached pool keeps them a minute):
+     * after 100 containers are destroyed at once, their stacks are not kept for the next burst.
+     */
+    private final ExecutorService executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD_SECONDS,
+            TimeUnit.SECONDS, new SynchronousQueue<>(), daemonThreads());
     private volatile Config config;
 
     private BundleContext context;

@@ -12,7 +12,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,6 +37,9 @@ final class AgentHttpServer implements AutoCloseable {
     /** Request threads are named {@code unicon-agent-http-<port>-<n>}. */
     static final String THREAD_PREFIX = "unicon-agent-http-";
 
+    /** How long a request thread waits for another request before it ends. */
+    private static final long IDLE_THREAD_SECONDS = 5;
+
     private final HttpServer server;
     private final ExecutorService threads;
     private final Executor answering;
@@ -48,7 +53,11 @@ final class AgentHttpServer implements AutoCloseable {
         this.api = api;
         this.maxBodyBytes = maxBodyBytes;
         AtomicInteger count = new AtomicInteger();
-        this.threads = Executors.newCachedThreadPool(task -> {
+        // A thread per request under way (a LAUNCH holds its thread until the container runs);
+        // idle ones end after IDLE_THREAD_SECONDS instead of a cached pool's minute, so that a
+        // burst of 100 calls does not keep 100 stacks.
+        this.threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), task -> {
             Thread thread = new Thread(task, THREAD_PREFIX + server.getAddress().getPort() + "-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;

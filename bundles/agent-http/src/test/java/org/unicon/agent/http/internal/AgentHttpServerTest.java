@@ -24,6 +24,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,9 +153,7 @@ class AgentHttpServerTest {
             assertEquals("c" + i, containerizer.waits.take());   // the WAIT has reached the containerizer
         }
         // Twenty WAITs are pending; a server thread held per waiter would show as twenty threads.
-        long threads = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith(AgentHttpServer.THREAD_PREFIX + endpoint.address().getPort() + "-"))
-                .count();
+        long threads = serverThreads();
         assertTrue(threads < waiters, threads + " server threads for " + waiters + " pending WAITs");
         assertEquals(200, post(HEALTH, "application/json", null).statusCode());
         assertTrue(answers.stream().noneMatch(CompletableFuture::isDone), "a WAIT was answered before termination");
@@ -168,6 +169,41 @@ class AgentHttpServerTest {
             assertEquals(i << 8, AgentApiTest.parseJson(new ApiResponse(200, "application/json",
                     answer.body().getBytes(StandardCharsets.UTF_8))).getWaitContainer().getExitStatus());
         }
+    }
+
+    @Test
+    void requestThreadsOfABurstEndSoonAfterIt() throws Exception {
+        int launches = 10;
+        containerizer.launchGate = new CountDownLatch(1);
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < launches; i++) {
+            answers.add(client.sendAsync(json(AgentApiTest.launchJson("burst-" + i)), BodyHandlers.ofString()));
+        }
+        awaitServerThreads(n -> n >= launches, "a server thread for each of the " + launches + " launches under way");
+
+        containerizer.launchGate.countDown();
+        for (CompletableFuture<HttpResponse<String>> answer : answers) {
+            assertEquals(200, answer.join().statusCode());
+        }
+
+        // Idle request threads end after a few seconds; a cached pool would keep them a minute.
+        awaitServerThreads(n -> n == 0, "no server thread left 30 s after the burst");
+        assertEquals(200, post(HEALTH, "application/json", null).statusCode(), "the server answers after its threads ended");
+    }
+
+    private void awaitServerThreads(LongPredicate wanted, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long threads;
+        while (!wanted.test(threads = serverThreads())) {
+            assertTrue(System.nanoTime() < deadline, what + ": " + threads + " server threads");
+            Thread.sleep(100);
+        }
+    }
+
+    private long serverThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(AgentHttpServer.THREAD_PREFIX + endpoint.address().getPort() + "-"))
+                .count();
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 
 import org.unicon.containerizer.Containerizer;
 import org.unicon.containerizer.ContainerizerException;
@@ -55,6 +56,8 @@ final class TestContainerizer implements Containerizer {
     final List<String> updates = new CopyOnWriteArrayList<>();
     /** The IDs of WAIT calls, in order, so that a test knows a waiter has registered. */
     final BlockingQueue<String> waits = new LinkedBlockingQueue<>();
+    /** While set and closed, launches block on it, as a launch pulling an image does. */
+    volatile CountDownLatch launchGate;
     volatile List<PluginInfo> plugins = List.of();
     final List<List<Image>> prunes = new CopyOnWriteArrayList<>();
 
@@ -90,6 +93,15 @@ final class TestContainerizer implements Containerizer {
         }
         if (id.startsWith(FAILING)) {
             throw new ContainerizerException(Kind.FAILED, "image 'nosuch' not found in registry");
+        }
+        CountDownLatch gate = launchGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ContainerizerException(Kind.FAILED, "interrupted while launching '" + id + "'");
+            }
         }
         launches.add(request);
         running(id);
