@@ -43,11 +43,7 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
     private final String script;
     private final ConcurrentMap<ContainerID, Container> containers = new ConcurrentHashMap<>();
     private final ExitPoller poller = new ExitPoller();
-    private final ExecutorService completions = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "unicon-posix-launcher-exit");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService completions;
 
     /**
      * A known container: its monitor, and the exit stages handed out for it. Each stage is
@@ -98,6 +94,16 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
     }
 
     public PosixLauncher() {
+        this(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "unicon-posix-launcher-exit");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    /** @param completions reads the statuses of gone monitors and completes exit stages; closed with this launcher */
+    PosixLauncher(ExecutorService completions) {
+        this.completions = completions;
         try (InputStream in = PosixLauncher.class.getResourceAsStream("monitor.pl")) {
             if (in == null) {
                 throw new IllegalStateException("monitor.pl is missing from the posix launcher bundle");

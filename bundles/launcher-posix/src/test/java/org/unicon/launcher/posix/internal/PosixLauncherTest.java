@@ -13,7 +13,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -73,6 +77,38 @@ class PosixLauncherTest extends LauncherConformance {
 
     private char commandState() throws IOException {
         return ProcessTable.read(containerProcesses().get(0)).orElseThrow().state();
+    }
+
+    /**
+     * The status of a gone monitor is read on another thread. Here that thread starts each task
+     * 300 ms late — a fake for a scheduling delay, which cannot be caused on purpose — and destroy
+     * must still not return before the pending exit stages completed (on CI it once did).
+     */
+    @Test
+    void destroyWaitsForExitStagesEvenWhenReadingTheStatusIsLate() throws Exception {
+        stopLauncher();
+        launcher = new PosixLauncher(new ThreadPoolExecutor(0, 4, 1, TimeUnit.SECONDS, new SynchronousQueue<>()) {
+            @Override
+            protected void beforeExecute(Thread t, Runnable r) {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        TestLaunchRequest request = request("late", "echo ready; exec sleep 1000");
+        create(request);
+        CompletableFuture<Integer> first = launcher.exit(request.containerId()).toCompletableFuture();
+        CompletableFuture<Integer> second = launcher.exit(request.containerId()).toCompletableFuture();
+        launcher.start(request.containerId());
+        awaitOutput(request.stdout(), "ready");
+
+        launcher.destroy(request.containerId());
+
+        assertTrue(first.isDone() && second.isDone(), "destroy returned before the pending exit stages completed");
+        assertEquals(9, first.get());
+        assertEquals(9, second.get());
     }
 
     @Test
