@@ -6,5 +6,5 @@
  * under a per-container monitor. Launchers are services named by {@code unicon.launcher.name}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.unicon.launcher;

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Stream;
 
+import org.unicon.launcher.ExitStages;
 import org.unicon.launcher.LaunchRequest;
 import org.unicon.launcher.LaunchedContainer;
 import org.unicon.launcher.Launcher;
@@ -59,7 +60,7 @@ public final class LinuxLauncher implements Launcher, AutoCloseable {
         final long conmonPid;
         final long conmonStartTime;
         final long containerPid;
-        final CompletableFuture<Integer> status;
+        final ExitStages exits = new ExitStages();
 
         Container(String id, Path directory, RuntimeCli runtime, long conmonPid, long conmonStartTime,
                 long containerPid, CompletableFuture<OptionalInt> code) {
@@ -69,7 +70,13 @@ public final class LinuxLauncher implements Launcher, AutoCloseable {
             this.conmonPid = conmonPid;
             this.conmonStartTime = conmonStartTime;
             this.containerPid = containerPid;
-            this.status = code.thenApply(ExitWatcher::waitStatus);
+            code.whenComplete((recorded, failure) -> {
+                if (failure == null) {
+                    exits.complete(ExitWatcher.waitStatus(recorded));
+                } else {
+                    exits.fail(failure);
+                }
+            });
         }
     }
 
@@ -131,7 +138,7 @@ public final class LinuxLauncher implements Launcher, AutoCloseable {
     @Override
     public CompletionStage<Integer> exit(ContainerID id) {
         Container c = containers.get(id);
-        return c == null ? CompletableFuture.failedFuture(unknown(id)) : c.status.copy();
+        return c == null ? CompletableFuture.failedFuture(unknown(id)) : c.exits.stage();
     }
 
     @Override
@@ -141,11 +148,11 @@ public final class LinuxLauncher implements Launcher, AutoCloseable {
                     + "' is not a signal number (1 to 64)");
         }
         Container c = known(id);
-        if (c.status.isDone()) {
+        if (c.exits.isDone()) {
             return; // it has ended: like kill(2) on a process that is gone
         }
         RuntimeCli.Result r = c.runtime.kill(c.id, signal, false);
-        if (!r.ok() && !c.status.isDone() && c.runtime.state(c.id).filter(s -> !s.status().equals("stopped")).isPresent()) {
+        if (!r.ok() && !c.exits.isDone() && c.runtime.state(c.id).filter(s -> !s.status().equals("stopped")).isPresent()) {
             throw new IOException("cannot send signal " + signal + " to container '" + c.id + "': " + r.error());
         }
         LOG.log(Level.INFO, () -> "container '" + c.id + "': sent signal " + signal);
@@ -164,11 +171,11 @@ public final class LinuxLauncher implements Launcher, AutoCloseable {
         }
         synchronized (c) {
             long deadline = System.nanoTime() + KILL_TIMEOUT_MILLIS * 1_000_000;
-            while (!c.status.isDone() && System.nanoTime() < deadline) {
+            while (!c.exits.isDone() && System.nanoTime() < deadline) {
                 c.runtime.kill(c.id, 9, true); // errors (already stopped, gone) are settled by the wait
-                awaitQuietly(c.status, 1000); // the exit file normally comes within milliseconds
+                awaitQuietly(c.exits, 1000); // the exit file normally comes within milliseconds
             }
-            if (!c.status.isDone()) {
+            if (!c.exits.isDone()) {
                 LOG.log(Level.WARNING, "container '" + c.id + "': conmon recorded no exit within "
                         + KILL_TIMEOUT_MILLIS / 1000 + " s of SIGKILL; killing conmon");
             }
@@ -229,7 +236,7 @@ public final class LinuxLauncher implements Launcher, AutoCloseable {
     @Override
     public void close() {
         for (Container c : containers.values()) {
-            c.status.completeExceptionally(new IllegalStateException(
+            c.exits.fail(new IllegalStateException(
                     "the linux launcher stopped; the container keeps running and is recovered on restart"));
         }
         containers.clear();
@@ -321,7 +328,7 @@ public final class LinuxLauncher implements Launcher, AutoCloseable {
             }
             Thread.sleep(2);
         }
-        c.status.complete(9); // conmon gone without a record: SIGKILL, per the SPI
+        c.exits.complete(9); // conmon gone without a record: SIGKILL, per the SPI
     }
 
     /** Deletes the runtime's state and cgroups of {@code id} and the launcher's files. */
@@ -353,11 +360,11 @@ public final class LinuxLauncher implements Launcher, AutoCloseable {
         return "/" + cgroupsRoot + "/" + id;
     }
 
-    private static void awaitQuietly(CompletableFuture<Integer> f, long millis) throws InterruptedException {
+    private static void awaitQuietly(ExitStages exits, long millis) throws InterruptedException {
         try {
-            f.get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            // done with an error (handled as done), or not yet
+            exits.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // not yet
         }
     }
 

@@ -6,19 +6,18 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.unicon.launcher.ExitStages;
 import org.unicon.launcher.LaunchRequest;
 import org.unicon.launcher.LaunchedContainer;
 import org.unicon.launcher.Launcher;
@@ -45,52 +44,8 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
     private final ExitPoller poller = new ExitPoller();
     private final ExecutorService completions;
 
-    /**
-     * A known container: its monitor, and the exit stages handed out for it. Each stage is
-     * completed by {@link #settle} itself, and {@link #settled} only after all of them: so destroy,
-     * which waits for {@code settled}, never returns before a pending exit stage completed (a
-     * {@code copy()} of one shared future would complete on another thread, possibly later).
-     */
-    private static final class Container {
-        final Monitor monitor;
-        final CompletableFuture<Void> settled = new CompletableFuture<>();
-        private final List<CompletableFuture<Integer>> pending = new ArrayList<>();
-        private CompletableFuture<Integer> outcome;
-
-        Container(Monitor monitor) {
-            this.monitor = monitor;
-        }
-
-        synchronized CompletableFuture<Integer> exitStage() {
-            if (outcome != null) {
-                return outcome.copy();
-            }
-            CompletableFuture<Integer> stage = new CompletableFuture<>();
-            pending.add(stage);
-            return stage;
-        }
-
-        /** Completes every exit stage with the status, or with {@code failure}; the first call wins. */
-        void settle(Integer status, Throwable failure) {
-            List<CompletableFuture<Integer>> waiting;
-            synchronized (this) {
-                if (outcome != null) {
-                    return;
-                }
-                outcome = failure == null ? CompletableFuture.completedFuture(status)
-                        : CompletableFuture.failedFuture(failure);
-                waiting = List.copyOf(pending);
-                pending.clear();
-            }
-            for (CompletableFuture<Integer> stage : waiting) {
-                if (failure == null) {
-                    stage.complete(status);
-                } else {
-                    stage.completeExceptionally(failure);
-                }
-            }
-            settled.complete(null);
-        }
+    /** A known container: its monitor and its exit stages (completed once the status is read). */
+    private record Container(Monitor monitor, ExitStages exits) {
     }
 
     public PosixLauncher() {
@@ -129,7 +84,7 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
 
     @Override
     public void start(ContainerID id) throws Exception {
-        known(id).monitor.start();
+        known(id).monitor().start();
         LOG.log(Level.INFO, () -> "container '" + id.getValue() + "': started");
     }
 
@@ -139,7 +94,7 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
         if (container == null) {
             return CompletableFuture.failedFuture(unknown(id));
         }
-        return container.exitStage();
+        return container.exits().stage();
     }
 
     @Override
@@ -148,7 +103,7 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
             throw new IllegalArgumentException("signal " + signal + " for container '" + id.getValue()
                     + "' is not a signal number (1 to 64)");
         }
-        known(id).monitor.signal(signal);
+        known(id).monitor().signal(signal);
         LOG.log(Level.INFO, () -> "container '" + id.getValue() + "': sent signal " + signal);
     }
 
@@ -158,8 +113,8 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
         if (container == null) {
             return;
         }
-        container.monitor.destroy();
-        awaitSettled(id, container);
+        container.monitor().destroy();
+        awaitExitStages(id, container.exits());
         containers.remove(id, container);
         LOG.log(Level.INFO, () -> "container '" + id.getValue() + "': destroyed, no process left");
     }
@@ -187,7 +142,7 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
 
     @Override
     public ContainerStatus status(ContainerID id) throws Exception {
-        return ContainerStatus.newBuilder().setExecutorPid((int) known(id).monitor.pid()).build();
+        return ContainerStatus.newBuilder().setExecutorPid((int) known(id).monitor().pid()).build();
     }
 
     /**
@@ -198,8 +153,8 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
     @Override
     public void close() {
         for (Container c : containers.values()) {
-            c.monitor.abandon();
-            c.settle(null, new IllegalStateException(
+            c.monitor().abandon();
+            c.exits().fail(new IllegalStateException(
                     "the posix launcher stopped; the container keeps running and is recovered on restart"));
         }
         containers.clear();
@@ -208,15 +163,15 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
     }
 
     private void add(ContainerID id, Monitor monitor) {
-        Container container = new Container(monitor);
-        containers.put(id, container);
+        ExitStages exits = new ExitStages();
+        containers.put(id, new Container(monitor, exits));
         monitor.gone().thenRunAsync(() -> {
             try {
                 int raw = monitor.readStatus();
                 LOG.log(Level.INFO, () -> "container '" + id.getValue() + "': command ended with wait status " + raw);
-                container.settle(raw, null);
+                exits.complete(raw);
             } catch (IOException | RuntimeException e) {
-                container.settle(null, e);
+                exits.fail(e);
             }
         }, completions);
     }
@@ -225,11 +180,9 @@ public final class PosixLauncher implements Launcher, AutoCloseable {
      * Waits until the status recorded by the gone monitor was read (on {@link #completions}) and
      * every exit stage handed out completed with it: destroy must not return before that.
      */
-    private static void awaitSettled(ContainerID id, Container container) throws IOException, InterruptedException {
+    private static void awaitExitStages(ContainerID id, ExitStages exits) throws IOException, InterruptedException {
         try {
-            container.settled.get(STATUS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("settled never fails", e);
+            exits.await(STATUS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             throw new IOException("container '" + id.getValue() + "': its monitor is gone but its status was"
                     + " not read within " + STATUS_TIMEOUT_SECONDS + " s", e);
