@@ -52,8 +52,8 @@ public interface Launcher {
     /**
      * Kills every process of the container and releases what the launcher holds for it, after
      * which the launcher no longer knows the container. Returns once the processes are gone and
-     * every pending {@link #exit} stage has completed. Idempotent; a container the launcher does
-     * not know is not an error.
+     * every pending {@link #exit} stage has completed ({@link ExitStages} keeps that promise for
+     * a launcher). Idempotent; a container the launcher does not know is not an error.
      */
     void destroy(ContainerID id) throws Exception;
 
