@@ -9,10 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -116,7 +114,7 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
      * after 100 containers are destroyed at once, their stacks are not kept for the next burst.
      */
     private final ExecutorService executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD_SECONDS,
-            TimeUnit.SECONDS, new SynchronousQueue<>(), daemonThreads());
+            TimeUnit.SECONDS, new SynchronousQueue<>(), ContainerizerCore.daemonThreads("unicon-containerizer-"));
     private volatile Config config;
 
     private BundleContext context;
@@ -392,15 +390,6 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
             return out;
         }
         return List.of();
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "unicon-containerizer-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,15 +65,20 @@ public final class ContainerizerCore implements Containerizer {
         this.settings = settings;
         this.executor = executor;
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-        AtomicInteger count = new AtomicInteger();
         this.isolations = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "unicon-isolate-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                daemonThreads("unicon-isolate-"));
         isolations.allowCoreThreadTimeOut(true);
         closers.add(isolations::shutdown);
+    }
+
+    /** Daemon threads named {@code <prefix><n>}, for the core's pools. */
+    static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     Paths paths() {

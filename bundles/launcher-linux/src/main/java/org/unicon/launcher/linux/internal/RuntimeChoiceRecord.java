@@ -31,7 +31,8 @@ final class RuntimeChoiceRecord {
     /** What the choice depends on, as one string. */
     static String key(String mode, String runtimePath, String cgroupsRoot) throws IOException {
         StringBuilder key = new StringBuilder();
-        key.append("wrapper=").append(RuntimeChoice.WRAPPER_VERSION).append(";mode=").append(mode.strip()).append(";runtime_path=").append(runtimePath.strip())
+        key.append("wrapper=").append(RuntimeChoice.WRAPPER_VERSION)
+                .append(";mode=").append(mode.strip()).append(";runtime_path=").append(runtimePath.strip())
                 .append(";cgroups_root=").append(cgroupsRoot).append(";boot=").append(bootId());
         for (String name : new String[] {"runc", "crun"}) {
             Optional<Path> bin = RuntimeChoice.binary(name, name.equals("runc") ? runtimePath : "");

@@ -20,13 +20,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.unicon.launcher.LaunchRequest;
-import org.unicon.testkit.launcher.HiddenCgroups;
 import org.unicon.launcher.LaunchedContainer;
 import org.unicon.model.CommandInfo;
 import org.unicon.model.ContainerID;
 import org.unicon.model.ContainerLaunchInfo;
 import org.unicon.model.ContainerMountInfo;
 import org.unicon.model.Environment;
+import org.unicon.testkit.launcher.HiddenCgroups;
 
 /**
  * What the launcher tests share: a launcher on a temporary runtime directory (its runtime root,
