@@ -221,11 +221,13 @@ public final class ContainerizerCore implements Containerizer {
                 try {
                     return step.run();
                 } catch (ContainerizerException e) {
-                    if (missing.get().isEmpty() || System.nanoTime() > deadline) {
+                    // A plugin went away while the step ran (its bundle is being updated): wait for
+                    // it as for any other missing one. It may already be back (an addition since the
+                    // step began), and then the step runs again at once.
+                    boolean away = !missing.get().isEmpty() || plugins.additions() != seen;
+                    if (!away || System.nanoTime() > deadline) {
                         throw e;
                     }
-                    // A plugin went away while the step ran (its bundle is being updated): wait for
-                    // it as for any other missing one.
                     continue;
                 }
             }

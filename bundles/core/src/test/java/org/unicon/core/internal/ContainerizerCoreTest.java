@@ -221,6 +221,42 @@ class ContainerizerCoreTest {
     }
 
     @Test
+    void aPluginThatWentAwayAndCameBackWhileAStepRanIsUsedOnASecondTry() throws Exception {
+        ContainerizerCore core = core("v", 30);
+        isolator("v", new RecordingIsolator("v"));
+        List<String> tries = new ArrayList<>();
+        // The race seen in the upgrade suite: the step looked while 'v' 1.0.0 was gone, and by
+        // the time it failed, 1.1.0 had registered, so nothing was missing any more.
+        String planned = core.awaitPlugins("c11", List::of, () -> {
+            tries.add("try");
+            if (tries.size() == 1) {
+                registry.isolators.add(new Plugin<>("v", new RecordingIsolator("v"), "test.bundle", "1.1.0",
+                        "1.1.0", List.of(), 1));
+                throw new ContainerizerException(ContainerizerException.Kind.FAILED, "isolator 'v' went away");
+            }
+            return "planned";
+        });
+
+        assertEquals("planned", planned);
+        assertEquals(2, tries.size());
+    }
+
+    @Test
+    void aStepThatFailsWithEveryPluginPresentFailsAtOnce() throws Exception {
+        ContainerizerCore core = core("v", 30);
+        isolator("v", new RecordingIsolator("v"));
+        List<String> tries = new ArrayList<>();
+
+        ContainerizerException e = assertThrows(ContainerizerException.class, () -> core.awaitPlugins("c12",
+                List::of, () -> {
+                    tries.add("try");
+                    throw new ContainerizerException(ContainerizerException.Kind.FAILED, "the image is bad");
+                }));
+        assertEquals("the image is bad", e.getMessage());
+        assertEquals(1, tries.size(), "no retry when no plugin was away");
+    }
+
+    @Test
     void aKillWhileTheLauncherIsAwayWaitsForItAndThenKillsTheProcesses() throws Exception {
         ContainerizerCore core = core("", 30);
         core.launch(launch("c10", "sleep 30"));
