@@ -115,6 +115,8 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
      */
     private final ExecutorService executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD_SECONDS,
             TimeUnit.SECONDS, new SynchronousQueue<>(), ContainerizerCore.daemonThreads("unicon-containerizer-"));
+    /** Where plugins arrive (and recover) and leave, off the threads DS binds them on. */
+    private final PluginArrivals arrivals = new PluginArrivals();
     private volatile Config config;
 
     private BundleContext context;
@@ -127,11 +129,11 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
     private Map<String, Object> accepted;
 
     @Activate
-    void activate(Config config, BundleContext context, Map<String, Object> properties) throws IOException {
+    void activate(Config config, BundleContext context, Map<String, Object> properties) throws Exception {
         this.context = context;
         this.accepted = properties;
         CrashPoint.problem().ifPresent(problem -> LOG.log(System.Logger.Level.WARNING, problem));
-        delegate(start(config));
+        delegate(arrivals.now(() -> start(config)));
         this.config = config;
         context.addBundleListener(frameworkStop);
     }
@@ -144,7 +146,7 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
      * into it), and the refusal is thrown for SCR to log.
      */
     @Modified
-    synchronized void modified(Config next, Map<String, Object> properties) throws IOException {
+    synchronized void modified(Config next, Map<String, Object> properties) throws Exception {
         try {
             apply(next);
             accepted = properties;
@@ -173,14 +175,14 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
         }
     }
 
-    private void apply(Config next) throws IOException {
+    private void apply(Config next) throws Exception {
         AgentSettings settings = settings(next);
         Config current = config;
         ContainerizerCore core = delegate();
         if (next.work__dir().equals(current.work__dir()) && next.runtime__dir().equals(current.runtime__dir())) {
             core.settings(settings);
         } else if (core.table().isEmpty()) {
-            ContainerizerCore moved = start(next);
+            ContainerizerCore moved = arrivals.now(() -> start(next));
             core.close();
             delegate(moved);
         } else {
@@ -206,6 +208,7 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
     void deactivate() {
         context.removeBundleListener(frameworkStop);
         delegate().close();
+        arrivals.close();
         executor.shutdownNow();
     }
 
@@ -301,12 +304,14 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, updated = "updatedIsolator")
     void addIsolator(Isolator isolator, ServiceReference<Isolator> ref) {
-        plugins.isolators.add(isolatorPlugin(isolator, ref));
+        Plugin<Isolator> plugin = isolatorPlugin(isolator, ref);
+        arrivals.later(() -> plugins.isolators.add(plugin));
     }
 
     /** Its service properties changed (name, requires, version, context keys): the graph uses the new ones. */
     void updatedIsolator(Isolator isolator, ServiceReference<Isolator> ref) {
-        plugins.isolators.replace(isolatorPlugin(isolator, ref));
+        Plugin<Isolator> plugin = isolatorPlugin(isolator, ref);
+        arrivals.later(() -> plugins.isolators.replace(plugin));
     }
 
     private static Plugin<Isolator> isolatorPlugin(Isolator isolator, ServiceReference<Isolator> ref) {
@@ -317,49 +322,55 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
     }
 
     void removeIsolator(Isolator isolator) {
-        plugins.isolators.remove(isolator);
+        arrivals.nowQuietly(() -> plugins.isolators.remove(isolator));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, updated = "updatedLauncher")
     void addLauncher(Launcher launcher, ServiceReference<Launcher> ref) {
-        plugins.launchers.add(plugin(launcher, ref, Launcher.NAME, null, null));
+        Plugin<Launcher> plugin = plugin(launcher, ref, Launcher.NAME, null, null);
+        arrivals.later(() -> plugins.launchers.add(plugin));
     }
 
     void updatedLauncher(Launcher launcher, ServiceReference<Launcher> ref) {
-        plugins.launchers.replace(plugin(launcher, ref, Launcher.NAME, null, null));
+        Plugin<Launcher> plugin = plugin(launcher, ref, Launcher.NAME, null, null);
+        arrivals.later(() -> plugins.launchers.replace(plugin));
     }
 
     void removeLauncher(Launcher launcher) {
-        plugins.launchers.remove(launcher);
+        arrivals.nowQuietly(() -> plugins.launchers.remove(launcher));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, updated = "updatedStore")
     void addStore(ImageStore store, ServiceReference<ImageStore> ref) {
-        plugins.stores.add(plugin(store, ref, ImageStore.TYPE, null, null));
+        Plugin<ImageStore> plugin = plugin(store, ref, ImageStore.TYPE, null, null);
+        arrivals.later(() -> plugins.stores.add(plugin));
     }
 
     void updatedStore(ImageStore store, ServiceReference<ImageStore> ref) {
-        plugins.stores.replace(plugin(store, ref, ImageStore.TYPE, null, null));
+        Plugin<ImageStore> plugin = plugin(store, ref, ImageStore.TYPE, null, null);
+        arrivals.later(() -> plugins.stores.replace(plugin));
     }
 
     void removeStore(ImageStore store) {
-        plugins.stores.remove(store);
+        arrivals.nowQuietly(() -> plugins.stores.remove(store));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, updated = "updatedBackend")
     void addBackend(ProvisionerBackend backend, ServiceReference<ProvisionerBackend> ref) {
-        plugins.backends.add(plugin(backend, ref, ProvisionerBackend.NAME, null, null));
+        Plugin<ProvisionerBackend> plugin = plugin(backend, ref, ProvisionerBackend.NAME, null, null);
+        arrivals.later(() -> plugins.backends.add(plugin));
     }
 
     void updatedBackend(ProvisionerBackend backend, ServiceReference<ProvisionerBackend> ref) {
-        plugins.backends.replace(plugin(backend, ref, ProvisionerBackend.NAME, null, null));
+        Plugin<ProvisionerBackend> plugin = plugin(backend, ref, ProvisionerBackend.NAME, null, null);
+        arrivals.later(() -> plugins.backends.replace(plugin));
     }
 
     void removeBackend(ProvisionerBackend backend) {
-        plugins.backends.remove(backend);
+        arrivals.nowQuietly(() -> plugins.backends.remove(backend));
     }
 
     private static <T> Plugin<T> plugin(T service, ServiceReference<T> ref, String nameKey, String versionKey,

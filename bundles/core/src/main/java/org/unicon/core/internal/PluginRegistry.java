@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -23,6 +24,9 @@ public final class PluginRegistry {
     /** One kind of plugin, keyed by name. */
     public static final class Kind<T> {
         private final Map<String, List<Plugin<T>>> byName = new ConcurrentHashMap<>();
+        private final List<Consumer<Plugin<T>>> arriving = new CopyOnWriteArrayList<>();
+        /** Names of the plugins whose arrival listeners are running (they are recovering). */
+        private final Set<String> recovering = ConcurrentHashMap.newKeySet();
         private final List<Consumer<Plugin<T>>> listeners = new CopyOnWriteArrayList<>();
         private final Runnable changed;
 
@@ -30,7 +34,17 @@ public final class PluginRegistry {
             this.changed = changed;
         }
 
+        /**
+         * Adds {@code plugin}: the {@link #onArriving} listeners run first (it recovers), and only
+         * then can a launch find it; then the {@link #onAdded} listeners run.
+         */
         public void add(Plugin<T> plugin) {
+            recovering.add(plugin.name());
+            try {
+                arriving.forEach(listener -> listener.accept(plugin));
+            } finally {
+                recovering.remove(plugin.name());
+            }
             byName.compute(plugin.name(), (name, list) -> {
                 List<Plugin<T>> next = list == null ? new ArrayList<>() : new ArrayList<>(list);
                 next.add(plugin);
@@ -66,6 +80,11 @@ public final class PluginRegistry {
             changed.run();
         }
 
+        /** Whether a plugin of this name has arrived and is recovering, not to be got yet. */
+        public boolean recovering(String name) {
+            return recovering.contains(name);
+        }
+
         /** The plugin used for {@code name}: of several registered under it, the lowest rank. */
         public Optional<Plugin<T>> get(String name) {
             List<Plugin<T>> list = byName.get(name);
@@ -80,7 +99,16 @@ public final class PluginRegistry {
             return all;
         }
 
-        /** Calls {@code listener} with every plugin added from now on, until the returned handle runs. */
+        /**
+         * Calls {@code listener} with every plugin added from now on, before anyone can get it,
+         * until the returned handle runs.
+         */
+        public Runnable onArriving(Consumer<Plugin<T>> listener) {
+            arriving.add(listener);
+            return () -> arriving.remove(listener);
+        }
+
+        /** Calls {@code listener} with every plugin added from now on, once it can be got, until the returned handle runs. */
         public Runnable onAdded(Consumer<Plugin<T>> listener) {
             listeners.add(listener);
             return () -> listeners.remove(listener);

@@ -15,6 +15,9 @@ import org.unicon.model.PluginInfo;
  * configuration uses it, and every configured plugin that is missing or cannot be used.
  */
 final class PluginReport {
+    /** Why a plugin that has registered is not used yet. */
+    static final String RECOVERING = "registered, and recovering its containers; used once it has";
+
     private PluginReport() {}
 
     static List<PluginInfo> describe(PluginRegistry plugins, AgentSettings settings) {
@@ -33,21 +36,22 @@ final class PluginReport {
         }
         for (String name : settings.isolation()) {
             if (!registeredIsolators.contains(name)) {
-                out.add(missing(PluginInfo.Kind.ISOLATOR, name, "configured in isolation, but no bundle registers it"));
+                out.add(missing(PluginInfo.Kind.ISOLATOR, name, plugins.isolators.recovering(name) ? RECOVERING
+                        : "configured in isolation, but no bundle registers it"));
             }
         }
         plugins.launchers.all().forEach(l -> out.add(info(PluginInfo.Kind.LAUNCHER, l,
                 l.name().equals(settings.launcher())).build()));
         if (plugins.launchers.get(settings.launcher()).isEmpty()) {
-            out.add(missing(PluginInfo.Kind.LAUNCHER, settings.launcher(),
-                    "configured as launcher, but no bundle registers it"));
+            out.add(missing(PluginInfo.Kind.LAUNCHER, settings.launcher(), plugins.launchers.recovering(settings.launcher())
+                    ? RECOVERING : "configured as launcher, but no bundle registers it"));
         }
         plugins.stores.all().forEach(s -> out.add(info(PluginInfo.Kind.IMAGE_STORE, s,
                 settings.imageProviders().contains(s.name())).build()));
         for (String type : settings.imageProviders()) {
             if (plugins.stores.get(type).isEmpty()) {
-                out.add(missing(PluginInfo.Kind.IMAGE_STORE, type,
-                        "configured in image_providers, but no bundle registers a store for it"));
+                out.add(missing(PluginInfo.Kind.IMAGE_STORE, type, plugins.stores.recovering(type) ? RECOVERING
+                        : "configured in image_providers, but no bundle registers a store for it"));
             }
         }
         String backend = settings.imageBackend();

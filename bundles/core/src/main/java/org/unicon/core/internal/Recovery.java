@@ -48,8 +48,8 @@ import org.unicon.store.ImageStore;
  *     unmounted and deleted.
  * </ul>
  *
- * A plugin registered later (installed or upgraded while containers run) recovers its
- * containers when it arrives.
+ * A plugin registered later (installed or upgraded while containers run, or simply started
+ * after the core) recovers its containers when it arrives, before any launch can use it.
  */
 final class Recovery {
     private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
@@ -122,9 +122,13 @@ final class Recovery {
             core.registry().isolators.all().forEach(isolator -> recover(isolator, orphanIds));
             core.registry().launchers.all().forEach(this::watch);
             core.registry().stores.all().forEach(Recovery::recover);
-            core.onClose(core.registry().launchers.onAdded(this::launcherArrived));
-            core.onClose(core.registry().isolators.onAdded(this::isolatorArrived));
-            core.onClose(core.registry().stores.onAdded(Recovery::recover));
+            // A plugin that arrives later recovers before a launch can get it (a cgroups isolator
+            // destroys the cgroups no recovered container owns: a new container's among them).
+            core.onClose(core.registry().launchers.onArriving(this::launcherArriving));
+            core.onClose(core.registry().isolators.onArriving(this::isolatorArriving));
+            core.onClose(core.registry().stores.onArriving(Recovery::recover));
+            core.onClose(core.registry().launchers.onAdded(launcher -> destroyPending()));
+            core.onClose(core.registry().isolators.onAdded(isolator -> destroyPending()));
         }
         orphans.forEach(this::destroy);
         sweepRootfses();
@@ -135,14 +139,13 @@ final class Recovery {
                 core.table().size(), running, (System.nanoTime() - started) / 1_000_000, destroying, orphans.size());
     }
 
-    private synchronized void launcherArrived(Plugin<Launcher> launcher) {
+    private synchronized void launcherArriving(Plugin<Launcher> launcher) {
         List<Orphan> orphans = reattach(launcher);
         watch(launcher);
         orphans.forEach(this::destroy);
-        destroyPending();
     }
 
-    private synchronized void isolatorArrived(Plugin<Isolator> isolator) {
+    private synchronized void isolatorArriving(Plugin<Isolator> isolator) {
         recover(isolator, Set.of());
         // Containers reattached at start and those launched since: a new version of an isolator
         // (its bundle was updated) watches what the old one watched.
@@ -150,7 +153,6 @@ final class Recovery {
                 .anyMatch(ref -> ref.getName().equals(isolator.name())))) {
             core.watchLimit(c, isolator);
         }
-        destroyPending();
     }
 
     /** Destroys the pending containers whose plugins are all registered now. */

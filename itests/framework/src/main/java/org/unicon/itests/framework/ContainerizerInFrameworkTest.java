@@ -14,6 +14,9 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -33,9 +36,12 @@ import org.osgi.test.junit5.service.ServiceExtension;
 import org.osgi.util.tracker.ServiceTracker;
 import org.unicon.containerizer.Containerizer;
 import org.unicon.containerizer.ContainerizerException;
+import org.unicon.isolator.ContainerContext;
 import org.unicon.isolator.Isolator;
+import org.unicon.isolator.RecoveredContainer;
 import org.unicon.model.CommandInfo;
 import org.unicon.model.ContainerID;
+import org.unicon.model.ContainerLaunchInfo;
 import org.unicon.model.ContainerTermination;
 import org.unicon.model.PluginInfo;
 import org.unicon.model.TaskState;
@@ -133,6 +139,51 @@ class ContainerizerInFrameworkTest {
         await(() -> plugin("itest/second").map(p -> p.getStatus() == PluginInfo.Status.IN_USE).orElse(false));
         assertEquals(0, run("c4", "true").getStatus());
         assertTrue(log.contains("prepare itest/second c4"), log.toString());
+    }
+
+    @Test
+    void anIsolatorRecoversOffTheThreadThatRegistersItAndIsUsedOnlyOnceItHas() throws Exception {
+        register("itest/second", "itest/first");
+        CountDownLatch recovering = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> recoveredOn = Collections.synchronizedList(new ArrayList<>());
+        Isolator slow = new Isolator() {
+            @Override
+            public void recover(List<RecoveredContainer> containers, Set<ContainerID> orphans) throws Exception {
+                recoveredOn.add(Thread.currentThread().getName());
+                recovering.countDown();
+                release.await(20, TimeUnit.SECONDS); // as a plugin with many containers to recover
+            }
+
+            @Override
+            public Optional<ContainerLaunchInfo> prepare(ContainerContext container) {
+                log.add("prepare itest/first " + container.containerId().getValue());
+                return Optional.empty();
+            }
+        };
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(Isolator.NAME, "itest/first");
+        // At agent start this is the framework's start-level thread, which starts the bundles after it.
+        registrations.add(context.registerService(Isolator.class, slow, properties));
+
+        assertEquals(1, release.getCount(), "the registration returned while the isolator's recovery ran");
+        assertTrue(recovering.await(20, TimeUnit.SECONDS), "the isolator recovers");
+        assertFalse(recoveredOn.contains(Thread.currentThread().getName()), recoveredOn.toString());
+        PluginInfo recoveringNow = plugin("itest/first").orElseThrow();
+        assertEquals(PluginInfo.Status.MISSING, recoveringNow.getStatus(), "a plugin is not used before it has recovered");
+        assertEquals("registered, and recovering its containers; used once it has", recoveringNow.getProblem());
+        CompletableFuture<ContainerTermination> launch = CompletableFuture.supplyAsync(() -> {
+            try {
+                return run("c7", "true");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        release.countDown();
+        assertEquals(0, launch.get(30, TimeUnit.SECONDS).getStatus(), "the launch waited for the isolator");
+        assertTrue(log.contains("prepare itest/first c7"), log.toString());
+        assertEquals(PluginInfo.Status.IN_USE, plugin("itest/first").orElseThrow().getStatus());
     }
 
     @Test
