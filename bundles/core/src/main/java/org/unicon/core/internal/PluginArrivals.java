@@ -2,6 +2,7 @@ package org.unicon.core.internal;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,7 +39,13 @@ final class PluginArrivals {
     /** Runs {@code step} after everything queued before it; returns at once. */
     void later(Runnable step) {
         try {
-            thread.execute(() -> run(step));
+            thread.execute(() -> {
+                try {
+                    asCurrent(Executors.callable(step));
+                } catch (Exception | Error e) {
+                    LOG.log(System.Logger.Level.ERROR, "a plugin's arrival failed: " + e, e);
+                }
+            });
         } catch (RejectedExecutionException closed) {
             step.run(); // the component is deactivating: nothing else is queued any more
         }
@@ -51,14 +58,7 @@ final class PluginArrivals {
         }
         Future<T> result;
         try {
-            result = thread.submit(() -> {
-                current = Thread.currentThread();
-                try {
-                    return step.call();
-                } finally {
-                    current = null;
-                }
-            });
+            result = thread.submit(() -> asCurrent(step));
         } catch (RejectedExecutionException closed) {
             return step.call();
         }
@@ -86,10 +86,7 @@ final class PluginArrivals {
     /** {@link #now} for a step that throws nothing checked. */
     void nowQuietly(Runnable step) {
         try {
-            now(() -> {
-                step.run();
-                return null;
-            });
+            now(Executors.callable(step));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -109,12 +106,10 @@ final class PluginArrivals {
         }
     }
 
-    private void run(Runnable step) {
+    private <T> T asCurrent(Callable<T> step) throws Exception {
         current = Thread.currentThread();
         try {
-            step.run();
-        } catch (RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.ERROR, "a plugin's arrival failed: " + e, e);
+            return step.call();
         } finally {
             current = null;
         }
