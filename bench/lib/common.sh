@@ -125,6 +125,16 @@ show_server_logs() {
     done
 }
 
+# keep_logs NAME: copies the logs under scenario NAME's scratch directory (its servers', the
+# agent's among them) to $CACHE/logs/NAME, before the scratch tmpfs goes; prints where.
+keep_logs() {
+    local name=$1
+    [[ -n ${SCRATCH:-} && -d $SCRATCH/$name ]] || return 0
+    mkdir -p "$CACHE/logs/$name"
+    find "$SCRATCH/$name" -name '*.log*' -exec cp -t "$CACHE/logs/$name" {} + 2>/dev/null || true
+    echo "${CACHE#"$ROOT"/}/logs/$name"
+}
+
 # The scratch directory every measurement writes to: a tmpfs mounted for this run (as root),
 # else a directory under /dev/shm. Writes on this machine's ext4 swing by seconds (probe.md
 # §2.2), which would drown what we measure. Sets SCRATCH and SCRATCH_FS (for the tables).
@@ -142,6 +152,10 @@ make_scratch() {
 }
 
 bench_cleanup() {
+    local status=$? kept
+    if ((status != 0)) && [[ -n ${SCENARIO:-} ]] && kept=$(keep_logs "$SCENARIO") && [[ -n $kept ]]; then
+        log "scenario $SCENARIO failed; its servers' logs are in $kept"
+    fi
     stop_servers
     if [[ -n $SCRATCH_MOUNTED ]]; then
         umount "$SCRATCH_MOUNTED" 2>/dev/null || {
