@@ -109,9 +109,9 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
 
     private final PluginRegistry plugins = new PluginRegistry();
     /**
-     * Runs destructions: one thread each, so that one waiting for a plugin holds up no other.
-     * Threads idle for {@value #IDLE_THREAD_SECONDS} s end (a cached pool keeps them a minute):
-     * after 100 containers are destroyed at once, their stacks are not kept for the next burst.
+     * Runs the destructions that may wait (for a plugin, or for the launch step in progress): one
+     * thread each, so that one waiting holds up no other; the others run on the core's bounded
+     * pool. Threads idle for {@value #IDLE_THREAD_SECONDS} s end (a cached pool keeps them a minute).
      */
     private final ExecutorService executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD_SECONDS,
             TimeUnit.SECONDS, new SynchronousQueue<>(), ContainerizerCore.daemonThreads("unicon-containerizer-"));

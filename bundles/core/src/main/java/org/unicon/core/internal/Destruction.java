@@ -75,13 +75,15 @@ final class Destruction {
      */
     private void awaitPlugins() {
         try {
-            core.awaitPlugins("destroy of container " + container.name, this::missingPlugins, () -> null);
+            core.awaitPlugins("destroy of container " + container.name, () -> missingPlugins(core, container),
+                    () -> null);
         } catch (org.unicon.containerizer.ContainerizerException e) {
             // Interrupted: what is still missing is reported by the steps below.
         }
     }
 
-    private List<String> missingPlugins() {
+    /** The launcher and isolators {@code container} was made with that are not registered now. */
+    static List<String> missingPlugins(ContainerizerCore core, Container container) {
         List<String> missing = new ArrayList<>();
         if (container.pid != null && container.checkpoint != null && core.launcherOf(container).isEmpty()) {
             missing.add("launcher '" + container.checkpoint.getLauncher().getName() + "'");

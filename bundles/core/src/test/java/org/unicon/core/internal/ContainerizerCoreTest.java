@@ -275,6 +275,40 @@ class ContainerizerCoreTest {
     }
 
     @Test
+    void aBurstOfDestructionsRunsOnABoundedPoolAndOneWaitingForAnIsolatorHoldsUpNone() throws Exception {
+        isolator("late", new RecordingIsolator("late"));
+        ContainerizerCore core = core("late", 30);
+        core.launch(launch("waits", "sleep 30"));
+        registry.isolators.get("late").ifPresent(p -> registry.isolators.remove(p.service())); // its bundle is updated
+        core.settings(new AgentSettings(List.of(), "test", List.of(), "/mnt/mesos/sandbox", "", 30));
+        int burst = 2 * ContainerizerCore.DESTRUCTION_THREADS + 3;
+        for (int i = 0; i < burst; i++) {
+            core.launch(launch("b" + i, "sleep 30"));
+        }
+
+        CompletionStage<ContainerTermination> waiting = core.destroy(id("waits")).orElseThrow();
+        List<CompletableFuture<ContainerTermination>> destroyed = new ArrayList<>();
+        for (int i = 0; i < burst; i++) {
+            destroyed.add(core.destroy(id("b" + i)).orElseThrow().toCompletableFuture());
+        }
+        CompletableFuture.allOf(destroyed.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        assertFalse(waiting.toCompletableFuture().isDone(), "it waits for isolator 'late' to come back");
+        Set<String> threads = new java.util.HashSet<>();
+        for (int i = 0; i < burst; i++) {
+            threads.add(launcher.destroyedOn.get("b" + i));
+        }
+        assertTrue(threads.size() <= ContainerizerCore.DESTRUCTION_THREADS, threads.toString());
+        assertTrue(threads.stream().allMatch(name -> name.startsWith("unicon-destroy-")), threads.toString());
+        isolator("late", new RecordingIsolator("late"));
+        ContainerTermination t = waiting.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals("the command exited with code 137", t.getMessage(), "destroyed whole, nothing reported missing");
+        assertTrue(calls.contains("cleanup late"), "the returned isolator cleaned it up: " + calls);
+        assertFalse(launcher.destroyedOn.get("waits").startsWith("unicon-destroy-"),
+                "the waiting destruction had a thread of its own: " + launcher.destroyedOn.get("waits"));
+    }
+
+    @Test
     void aSecondLaunchWithTheSameIdChangesNothing() throws Exception {
         ContainerizerCore core = core("");
         assertEquals(LaunchResult.LAUNCHED, core.launch(launch("c4", "sleep 30")));
@@ -385,6 +419,8 @@ class ContainerizerCoreTest {
         final Map<String, Process> processes = new ConcurrentHashMap<>();
         final Map<String, Long> pids = new ConcurrentHashMap<>();
         final Map<String, Path> dirs = new ConcurrentHashMap<>();
+        /** The thread each container's destroy ran on. */
+        final Map<String, String> destroyedOn = new ConcurrentHashMap<>();
 
         @Override
         public long create(LaunchRequest request) throws Exception {
@@ -424,6 +460,7 @@ class ContainerizerCoreTest {
 
         @Override
         public void destroy(ContainerID id) throws Exception {
+            destroyedOn.put(id.getValue(), Thread.currentThread().getName());
             Process process = processes.get(id.getValue());
             if (process != null) {
                 process.destroyForcibly().waitFor();
