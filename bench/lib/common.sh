@@ -243,11 +243,12 @@ load_line() {
     echo "load average $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the start of the scenario"
 }
 
-# Unicon's version: the commit, with "+ local changes" when the work tree differs from it.
+# Unicon's version: the commit, with "+ local changes" when the work tree differs from it
+# (bench/RESULTS.md aside: an earlier scenario of the same run has just rewritten it).
 unicon_version() {
     local commit
     commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) || { echo "unknown (not a git checkout)"; return; }
-    if [[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null) ]]; then
+    if [[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no -- . ':!bench/RESULTS.md' 2>/dev/null) ]]; then
         echo "commit $commit + local changes"
     else
         echo "commit $commit"
