@@ -126,12 +126,13 @@ show_server_logs() {
 }
 
 # keep_logs NAME: copies the logs under scenario NAME's scratch directory (its servers', the
-# agent's among them) to $CACHE/logs/NAME, before the scratch tmpfs goes; prints where.
+# agents' among them, each under its own directory) to $CACHE/logs/NAME, before the scratch
+# tmpfs goes; prints where.
 keep_logs() {
     local name=$1
     [[ -n ${SCRATCH:-} && -d $SCRATCH/$name ]] || return 0
     mkdir -p "$CACHE/logs/$name"
-    find "$SCRATCH/$name" -name '*.log*' -exec cp -t "$CACHE/logs/$name" {} + 2>/dev/null || true
+    (cd "$SCRATCH/$name" && find . -name '*.log*' -exec cp --parents -t "$CACHE/logs/$name" {} +) 2>/dev/null || true
     echo "${CACHE#"$ROOT"/}/logs/$name"
 }
 

@@ -11,10 +11,21 @@ coldstart_poll() {
     shift
     until "$@" >/dev/null 2>&1; do
         kill -0 "$AGENT_PID" 2>/dev/null || { show_server_logs; die "coldstart: the agent exited (log: $AGENT_LOG)"; }
-        ((++tries < seconds * 100)) || { show_server_logs; die "coldstart: no answer within $seconds s (log: $AGENT_LOG)"; }
+        ((++tries < seconds * 100)) || {
+            show_server_logs
+            coldstart_stuck "${AGENT_LOG%/*}"
+            die "coldstart: $1 not true within $seconds s (log: $AGENT_LOG; plugins and threads beside it)"
+        }
         sleep 0.01
     done
     awk -v t0="$COLDSTART_T0" -v t="$(date +%s%N)" 'BEGIN { print (t - t0) / 1e9 }'
+}
+
+# coldstart_stuck DIR: what the agent says of its plugins, and its threads, into DIR (kept with
+# the logs when the scenario fails).
+coldstart_stuck() {
+    api '{"type":"GET_PLUGINS"}' >"$1/plugins.log" 2>&1 || true
+    jcmd "$AGENT_PID" Thread.print >"$1/threads.log" 2>&1 || true
 }
 
 scenario_coldstart() {
