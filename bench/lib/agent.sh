@@ -64,6 +64,9 @@ api() {
     if ! answer=$(curl -sS --fail-with-body --max-time 120 -X POST -H 'Content-Type: application/json' \
         -d "$1" "http://$AGENT/api/v1"); then
         log "the agent refused $(jq -r .type <<<"$1" 2>/dev/null): $answer"
+        # What its plugins report, with why a missing one is missing (bundle, component state).
+        log "its plugins: $(curl -sS --max-time 30 -X POST -H 'Content-Type: application/json' \
+            -d '{"type":"GET_PLUGINS"}' "http://$AGENT/api/v1" 2>&1)"
         return 1
     fi
     echo "$answer"

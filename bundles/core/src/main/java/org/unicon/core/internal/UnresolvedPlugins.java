@@ -27,11 +27,13 @@ import org.unicon.provisioner.ProvisionerBackend;
 import org.unicon.store.ImageStore;
 
 /**
- * Says why a configured plugin that no service provides is missing, when a bundle that would
- * provide it is installed but cannot resolve: it names the bundle and the packages it imports
- * that no resolved bundle exports (typically a plugin built against another major version of
- * the API). A bundle declares its plugin in its component descriptions (OSGI-INF/*.xml, readable
- * without resolving the bundle) as the service property that names it.
+ * Says why a configured plugin that no service provides is missing, when a bundle declares it:
+ * installed but unresolved, it names the bundle and the packages it imports that no resolved
+ * bundle exports (typically a plugin built against another major version of the API); resolved
+ * but not started, it says so; started, it says what Declarative Services says of the component
+ * ({@link ComponentStates}: waiting for its configuration or a service, failed to activate...).
+ * A bundle declares its plugin in its component descriptions (OSGI-INF/*.xml, readable without
+ * resolving the bundle) as the service property that names it.
  */
 final class UnresolvedPlugins {
     private final BundleContext context;
@@ -44,13 +46,17 @@ final class UnresolvedPlugins {
     List<PluginInfo> explain(List<PluginInfo> report) {
         List<PluginInfo> out = new ArrayList<>();
         for (PluginInfo info : report) {
-            if (info.getStatus() != PluginInfo.Status.MISSING) {
+            if (info.getStatus() != PluginInfo.Status.MISSING || info.getProblem().equals(PluginReport.RECOVERING)) {
                 out.add(info);
                 continue;
             }
-            out.add(explain(key(info.getKind()), info.getName())
-                    .map(reason -> info.toBuilder().setStatus(PluginInfo.Status.UNUSABLE).setProblem(reason).build())
-                    .orElse(info));
+            String key = key(info.getKind());
+            Optional<String> unresolved = explain(key, info.getName());
+            if (unresolved.isPresent()) {
+                out.add(info.toBuilder().setStatus(PluginInfo.Status.UNUSABLE).setProblem(unresolved.get()).build());
+                continue;
+            }
+            out.add(inactive(key, info.getName()).map(reason -> info.toBuilder().setProblem(reason).build()).orElse(info));
         }
         return out;
     }
@@ -63,6 +69,25 @@ final class UnresolvedPlugins {
             List<String> unmet = unmetImports(bundle);
             return Optional.of("bundle " + bundle.getSymbolicName() + " " + bundle.getVersion() + " provides it but is"
                     + " not resolved" + (unmet.isEmpty() ? "" : ": nothing exports " + String.join(", ", unmet)));
+        }
+        return Optional.empty();
+    }
+
+    /** Why a bundle that is resolved, or started, and declares the plugin does not provide it. */
+    private Optional<String> inactive(String key, String name) {
+        for (Bundle bundle : context.getBundles()) {
+            int state = bundle.getState();
+            if ((state & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE)) == 0 || !declares(bundle, key, name)) {
+                continue;
+            }
+            if (state == Bundle.RESOLVED) {
+                return Optional.of("bundle " + bundle.getSymbolicName() + " " + bundle.getVersion()
+                        + " provides it but is not started");
+            }
+            Optional<String> said = ComponentStates.explain(context, bundle, key, name);
+            if (said.isPresent()) {
+                return said;
+            }
         }
         return Optional.empty();
     }

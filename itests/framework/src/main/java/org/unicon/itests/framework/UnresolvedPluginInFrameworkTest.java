@@ -32,9 +32,11 @@ import org.unicon.containerizer.Containerizer;
 import org.unicon.model.PluginInfo;
 
 /**
- * A vendor isolator built against an API major version this agent does not have: its bundle
- * installs but cannot resolve, and the plugin report says so, naming the bundle and the import
- * nothing exports, instead of only "no bundle registers it".
+ * Vendor isolators whose bundles are there but provide no service, and the plugin report says
+ * why instead of only "no bundle registers it": one built against an API major version this
+ * agent does not have (its bundle cannot resolve: the import nothing exports is named); one
+ * whose component waits for its configuration; one whose service the core cannot get; and one
+ * whose bundle is resolved but stopped.
  */
 @ExtendWith(BundleContextExtension.class)
 @ExtendWith(ServiceExtension.class)
@@ -49,6 +51,8 @@ class UnresolvedPluginInFrameworkTest {
     private Path dir;
     private Configuration agent;
     private Bundle future;
+    private Bundle waits;
+    private Bundle broken;
     private ServiceTracker<Containerizer, Containerizer> tracker;
 
     @BeforeEach
@@ -58,7 +62,7 @@ class UnresolvedPluginInFrameworkTest {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("work_dir", dir.resolve("work").toString());
         properties.put("runtime_dir", dir.resolve("run").toString());
-        properties.put("isolation", "vendor/future");
+        properties.put("isolation", "vendor/future,vendor/waits,vendor/broken");
         properties.put("launcher", "posix");
         agent.update(properties);
         tracker = new ServiceTracker<>(context, Containerizer.class, null);
@@ -67,14 +71,42 @@ class UnresolvedPluginInFrameworkTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (future != null) {
-            future.uninstall();
+        for (Bundle bundle : new Bundle[] {future, waits, broken}) {
+            if (bundle != null) {
+                bundle.uninstall();
+            }
         }
         tracker.close();
         agent.delete();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    @Test
+    void aPluginWhoseComponentWaitsForItsConfigurationOrCannotBeGotIsReportedSo() throws Exception {
+        Containerizer containerizer = tracker.waitForService(20_000);
+        waits = context.installBundle("test:vendor-waits", new ByteArrayInputStream(isolatorBundle(
+                "com.example.waits", "1.0.0", "[1.0,2)", "vendor/waits",
+                "configuration-policy=\"require\" configuration-pid=\"com.example.waits\"")));
+        broken = context.installBundle("test:vendor-broken", new ByteArrayInputStream(isolatorBundle(
+                "com.example.broken", "1.0.0", "[1.0,2)", "vendor/broken", "")));
+        waits.start();
+        broken.start();
+
+        assertEquals("component com.example.waits of bundle com.example.waits 1.0.0 waits for its configuration"
+                + " (com.example.waits)", plugin(containerizer, "vendor/waits", "waits").getProblem());
+        // Its implementation class is missing: SCR registers the service, and the core's bind
+        // cannot get it (Felix SCR logs the ClassNotFoundException).
+        PluginInfo unbound = plugin(containerizer, "vendor/broken", "component");
+        assertEquals(PluginInfo.Status.MISSING, unbound.getStatus());
+        assertEquals("component com.example.broken of bundle com.example.broken 1.0.0 is registered, but the core has"
+                + " not bound it: it waits behind another plugin's recovery, or could not get the service (SCR logs"
+                + " why, e.g. a failed activation)", unbound.getProblem());
+
+        waits.stop();
+        assertEquals("bundle com.example.waits 1.0.0 provides it but is not started",
+                plugin(containerizer, "vendor/waits", "not started").getProblem());
     }
 
     @Test
@@ -92,38 +124,61 @@ class UnresolvedPluginInFrameworkTest {
     }
 
     private static PluginInfo plugin(Containerizer containerizer) {
+        return plugin(containerizer, "vendor/future", "");
+    }
+
+    /** The report of plugin {@code name} once its problem contains {@code problem}; the last one seen after 20 s. */
+    private static PluginInfo plugin(Containerizer containerizer, String name, String problem) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        PluginInfo last = null;
         while (System.nanoTime() < deadline) {
-            var found = containerizer.plugins().stream().filter(p -> p.getName().equals("vendor/future")).findFirst();
+            var found = containerizer.plugins().stream().filter(p -> p.getName().equals(name)).findFirst();
             if (found.isPresent()) {
-                return found.get();
+                last = found.get();
+                if (last.getProblem().contains(problem)) {
+                    return last;
+                }
             }
             Thread.onSpinWait();
         }
-        throw new AssertionError("vendor/future is not in the plugin report");
+        if (last == null) {
+            throw new AssertionError(name + " is not in the plugin report");
+        }
+        return last;
     }
 
     /** A bundle built against org.unicon.isolator 2.x, declaring the isolator vendor/future. */
     private static byte[] futureBundle() throws Exception {
+        return isolatorBundle("com.example.future", "2.0.0", "[2.0,3)", "vendor/future", "");
+    }
+
+    /**
+     * A bundle declaring one isolator component named {@code isolator}, importing
+     * org.unicon.isolator in {@code range}; {@code attributes} go on the component element. The
+     * implementation class is not in the bundle: SCR loads it only to activate the component.
+     */
+    private static byte[] isolatorBundle(String name, String version, String range, String isolator,
+            String attributes) throws Exception {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.putValue("Bundle-ManifestVersion", "2");
-        main.putValue("Bundle-SymbolicName", "com.example.future");
-        main.putValue("Bundle-Version", "2.0.0");
-        main.putValue("Import-Package", "org.unicon.isolator;version=\"[2.0,3)\"");
-        main.putValue("Service-Component", "OSGI-INF/com.example.future.xml");
+        main.putValue("Bundle-SymbolicName", name);
+        main.putValue("Bundle-Version", version);
+        main.putValue("Import-Package", "org.unicon.isolator;version=\"" + range + "\"");
+        main.putValue("Service-Component", "OSGI-INF/" + name + ".xml");
         String component = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\" name=\"com.example.future\">\n"
-                + "  <property name=\"unicon.isolator.name\" type=\"String\" value=\"vendor/future\"/>\n"
+                + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\" name=\"" + name + "\" "
+                + attributes + ">\n"
+                + "  <property name=\"unicon.isolator.name\" type=\"String\" value=\"" + isolator + "\"/>\n"
                 + "  <service><provide interface=\"org.unicon.isolator.Isolator\"/></service>\n"
-                + "  <implementation class=\"com.example.future.FutureIsolator\"/>\n"
+                + "  <implementation class=\"" + name + ".Missing\"/>\n"
                 + "</scr:component>\n";
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
             jar.putNextEntry(new JarEntry("OSGI-INF/"));
             jar.closeEntry();
-            jar.putNextEntry(new JarEntry("OSGI-INF/com.example.future.xml"));
+            jar.putNextEntry(new JarEntry("OSGI-INF/" + name + ".xml"));
             jar.write(component.getBytes(StandardCharsets.UTF_8));
             jar.closeEntry();
         }
