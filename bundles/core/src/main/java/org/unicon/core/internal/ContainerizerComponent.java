@@ -120,6 +120,8 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
     private volatile Config config;
 
     private BundleContext context;
+    /** Explains missing plugins whose bundles are there; keeps what it read of them. */
+    private UnresolvedPlugins unresolved;
 
     /** Config Admin, to put the last accepted configuration back when a new one is refused. */
     @Reference
@@ -131,6 +133,7 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
     @Activate
     void activate(Config config, BundleContext context, Map<String, Object> properties) throws Exception {
         this.context = context;
+        this.unresolved = new UnresolvedPlugins(context);
         this.accepted = properties;
         CrashPoint.problem().ifPresent(problem -> LOG.log(System.Logger.Level.WARNING, problem));
         delegate(arrivals.now(() -> start(config)));
@@ -196,7 +199,7 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
     /** As the containerizer reports them, with the reason a configured plugin's bundle did not resolve. */
     @Override
     public List<org.unicon.model.PluginInfo> plugins() {
-        return new UnresolvedPlugins(context).explain(super.plugins());
+        return unresolved.explain(super.plugins());
     }
 
     /**

@@ -37,6 +37,7 @@ import org.unicon.store.ImageStore;
  */
 final class UnresolvedPlugins {
     private final BundleContext context;
+    private final Map<Long, Descriptions> read = new java.util.concurrent.ConcurrentHashMap<>();
 
     UnresolvedPlugins(BundleContext context) {
         this.context = context;
@@ -92,19 +93,35 @@ final class UnresolvedPlugins {
         return Optional.empty();
     }
 
-    private static boolean declares(Bundle bundle, String key, String name) {
-        Enumeration<URL> descriptions = bundle.findEntries("OSGI-INF", "*.xml", false);
-        while (descriptions != null && descriptions.hasMoreElements()) {
-            try (InputStream in = descriptions.nextElement().openStream()) {
-                String xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                if (xml.contains("name=\"" + key + "\"") && xml.contains("value=\"" + name + "\"")) {
-                    return true;
-                }
+    private boolean declares(Bundle bundle, String key, String name) {
+        for (String xml : descriptions(bundle)) {
+            if (xml.contains("name=\"" + key + "\"") && xml.contains("value=\"" + name + "\"")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The bundle's component descriptions, read once per bundle revision (the report is polled). */
+    private List<String> descriptions(Bundle bundle) {
+        Descriptions known = read.get(bundle.getBundleId());
+        if (known != null && known.lastModified() == bundle.getLastModified()) {
+            return known.xml();
+        }
+        List<String> xml = new ArrayList<>();
+        Enumeration<URL> entries = bundle.findEntries("OSGI-INF", "*.xml", false);
+        while (entries != null && entries.hasMoreElements()) {
+            try (InputStream in = entries.nextElement().openStream()) {
+                xml.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 // an unreadable entry declares nothing we can see
             }
         }
-        return false;
+        read.put(bundle.getBundleId(), new Descriptions(bundle.getLastModified(), List.copyOf(xml)));
+        return xml;
+    }
+
+    private record Descriptions(long lastModified, List<String> xml) {
     }
 
     /** The bundle's mandatory package imports that no resolved bundle's exports satisfy. */
