@@ -104,16 +104,15 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
     /** How long stopping the agent waits for its containers to be destroyed. */
     private static final long STOP_TIMEOUT_SECONDS = 60;
 
-    /** How long a destruction thread waits for more work before it ends. */
-    private static final long IDLE_THREAD_SECONDS = 5;
-
     private final PluginRegistry plugins = new PluginRegistry();
     /**
      * Runs the destructions that may wait (for a plugin, or for the launch step in progress): one
      * thread each, so that one waiting holds up no other; the others run on the core's bounded
-     * pool. Threads idle for {@value #IDLE_THREAD_SECONDS} s end (a cached pool keeps them a minute).
+     * pool. Threads idle for {@value ContainerizerCore#IDLE_THREAD_SECONDS} s end (a cached pool
+     * keeps them a minute).
      */
-    private final ExecutorService executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD_SECONDS,
+    private final ExecutorService executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE,
+            ContainerizerCore.IDLE_THREAD_SECONDS,
             TimeUnit.SECONDS, new SynchronousQueue<>(), ContainerizerCore.daemonThreads("unicon-containerizer-"));
     /** Where plugins arrive (and recover) and leave, off the threads DS binds them on. */
     private final PluginArrivals arrivals = new PluginArrivals();
@@ -196,7 +195,7 @@ public final class ContainerizerComponent extends ForwardingContainerizer {
         config = next;
     }
 
-    /** As the containerizer reports them, with the reason a configured plugin's bundle did not resolve. */
+    /** As the containerizer reports them, with why a configured plugin whose bundle is there is missing. */
     @Override
     public List<org.unicon.model.PluginInfo> plugins() {
         return unresolved.explain(super.plugins());

@@ -73,15 +73,14 @@ public final class ContainerizerCore implements Containerizer {
         this.settings = settings;
         this.executor = executor;
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-        this.isolations = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                daemonThreads("unicon-isolate-"));
-        isolations.allowCoreThreadTimeOut(true);
+        this.isolations = pool(threads, 30, "unicon-isolate-");
         closers.add(isolations::shutdown);
-        this.destructions = new ThreadPoolExecutor(DESTRUCTION_THREADS, DESTRUCTION_THREADS, 5, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemonThreads("unicon-destroy-"));
-        destructions.allowCoreThreadTimeOut(true);
+        this.destructions = pool(DESTRUCTION_THREADS, IDLE_THREAD_SECONDS, "unicon-destroy-");
         closers.add(destructions::shutdown);
     }
+
+    /** How long a thread of the core's pools for bursts (destructions, plugin arrivals) waits for more work. */
+    static final long IDLE_THREAD_SECONDS = 5;
 
     /**
      * How many destructions run at once when none has to wait. They mostly wait for the runtime
@@ -89,6 +88,17 @@ public final class ContainerizerCore implements Containerizer {
      * slow to die do not hold up the others.
      */
     static final int DESTRUCTION_THREADS = 16;
+
+    /**
+     * A pool of at most {@code threads} daemon threads named {@code <prefix><n>}, queueing what
+     * they cannot run yet; a thread idle for {@code idleSeconds} ends.
+     */
+    static ThreadPoolExecutor pool(int threads, long idleSeconds, String prefix) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, idleSeconds, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemonThreads(prefix));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
 
     /** Daemon threads named {@code <prefix><n>}, for the core's pools. */
     static ThreadFactory daemonThreads(String prefix) {

@@ -4,7 +4,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -28,13 +27,9 @@ final class PluginArrivals {
     /** How long {@link #close} lets queued arrivals finish. */
     private static final long DRAIN_SECONDS = 30;
 
-    private final ThreadPoolExecutor thread = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), ContainerizerCore.daemonThreads("unicon-plugin-arrivals-"));
+    private final ThreadPoolExecutor thread = ContainerizerCore.pool(1, ContainerizerCore.IDLE_THREAD_SECONDS,
+            "unicon-plugin-arrivals-");
     private volatile Thread current;
-
-    PluginArrivals() {
-        thread.allowCoreThreadTimeOut(true);
-    }
 
     /** Runs {@code step} after everything queued before it; returns at once. */
     void later(Runnable step) {

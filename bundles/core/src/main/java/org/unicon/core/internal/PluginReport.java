@@ -36,29 +36,29 @@ final class PluginReport {
         }
         for (String name : settings.isolation()) {
             if (!registeredIsolators.contains(name)) {
-                out.add(missing(PluginInfo.Kind.ISOLATOR, name, plugins.isolators.recovering(name) ? RECOVERING
-                        : "configured in isolation, but no bundle registers it"));
+                out.add(missing(PluginInfo.Kind.ISOLATOR, name, plugins.isolators,
+                        "configured in isolation, but no bundle registers it"));
             }
         }
         plugins.launchers.all().forEach(l -> out.add(info(PluginInfo.Kind.LAUNCHER, l,
                 l.name().equals(settings.launcher())).build()));
         if (plugins.launchers.get(settings.launcher()).isEmpty()) {
-            out.add(missing(PluginInfo.Kind.LAUNCHER, settings.launcher(), plugins.launchers.recovering(settings.launcher())
-                    ? RECOVERING : "configured as launcher, but no bundle registers it"));
+            out.add(missing(PluginInfo.Kind.LAUNCHER, settings.launcher(), plugins.launchers,
+                    "configured as launcher, but no bundle registers it"));
         }
         plugins.stores.all().forEach(s -> out.add(info(PluginInfo.Kind.IMAGE_STORE, s,
                 settings.imageProviders().contains(s.name())).build()));
         for (String type : settings.imageProviders()) {
             if (plugins.stores.get(type).isEmpty()) {
-                out.add(missing(PluginInfo.Kind.IMAGE_STORE, type, plugins.stores.recovering(type) ? RECOVERING
-                        : "configured in image_providers, but no bundle registers a store for it"));
+                out.add(missing(PluginInfo.Kind.IMAGE_STORE, type, plugins.stores,
+                        "configured in image_providers, but no bundle registers a store for it"));
             }
         }
         String backend = settings.imageBackend();
         plugins.backends.all().forEach(b -> out.add(info(PluginInfo.Kind.PROVISIONER_BACKEND, b,
                 b.name().equals(backend)).build()));
         if (!backend.isEmpty() && plugins.backends.get(backend).isEmpty()) {
-            out.add(missing(PluginInfo.Kind.PROVISIONER_BACKEND, backend,
+            out.add(missing(PluginInfo.Kind.PROVISIONER_BACKEND, backend, plugins.backends,
                     "configured as provisioner_image_backend, but no bundle registers it"));
         }
         return out;
@@ -85,8 +85,10 @@ final class PluginReport {
                 .addAllConsumes(plugin.consumes());
     }
 
-    private static PluginInfo missing(PluginInfo.Kind kind, String name, String problem) {
-        return PluginInfo.newBuilder().setKind(kind).setName(name)
-                .setStatus(PluginInfo.Status.MISSING).setProblem(problem).build();
+    /** A configured plugin that is not registered: recovering, if it has arrived, else {@code problem}. */
+    private static PluginInfo missing(PluginInfo.Kind kind, String name, PluginRegistry.Kind<?> registered,
+            String problem) {
+        return PluginInfo.newBuilder().setKind(kind).setName(name).setStatus(PluginInfo.Status.MISSING)
+                .setProblem(registered.recovering(name) ? RECOVERING : problem).build();
     }
 }

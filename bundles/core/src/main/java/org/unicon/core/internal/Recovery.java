@@ -122,8 +122,8 @@ final class Recovery {
             core.registry().isolators.all().forEach(isolator -> recover(isolator, orphanIds));
             core.registry().launchers.all().forEach(this::watch);
             core.registry().stores.all().forEach(Recovery::recover);
-            // A plugin that arrives later recovers before a launch can get it (a cgroups isolator
-            // destroys the cgroups no recovered container owns: a new container's among them).
+            // A plugin that arrives later recovers before a launch can get it: the isolator SPI
+            // promises recover before any other call.
             core.onClose(core.registry().launchers.onArriving(this::launcherArriving));
             core.onClose(core.registry().isolators.onArriving(this::isolatorArriving));
             core.onClose(core.registry().stores.onArriving(Recovery::recover));
