@@ -58,15 +58,20 @@ agent_ready() {
         && [[ $API_ANSWER =~ \"kind\":\"LAUNCHER\",\"name\":\"[a-z]+\",\"status\":\"IN_USE\" ]]
 }
 
-# api JSON: one call to the agent's API (JSON both ways); prints the answer, fails on HTTP >= 400.
+# api_post JSON [SECONDS]: one call to the agent's API (JSON both ways, curl); prints the answer
+# (or curl's error), fails on HTTP >= 400 or after SECONDS (default 120).
+api_post() {
+    curl -sS --fail-with-body --max-time "${2:-120}" -X POST -H 'Content-Type: application/json' \
+        -d "$1" "http://$AGENT/api/v1"
+}
+
+# api JSON: api_post, and when the agent refuses, the refusal and what its plugins report (with
+# why a missing one is missing: bundle, component state) are logged.
 api() {
     local answer
-    if ! answer=$(curl -sS --fail-with-body --max-time 120 -X POST -H 'Content-Type: application/json' \
-        -d "$1" "http://$AGENT/api/v1"); then
+    if ! answer=$(api_post "$1"); then
         log "the agent refused $(jq -r .type <<<"$1" 2>/dev/null): $answer"
-        # What its plugins report, with why a missing one is missing (bundle, component state).
-        log "its plugins: $(curl -sS --max-time 30 -X POST -H 'Content-Type: application/json' \
-            -d '{"type":"GET_PLUGINS"}' "http://$AGENT/api/v1" 2>&1)"
+        log "its plugins: $(api_post '{"type":"GET_PLUGINS"}' 30 2>&1)"
         return 1
     fi
     echo "$answer"

@@ -24,7 +24,7 @@ coldstart_poll() {
 # coldstart_stuck DIR: what the agent says of its plugins, and its threads, into DIR (kept with
 # the logs when the scenario fails).
 coldstart_stuck() {
-    api '{"type":"GET_PLUGINS"}' >"$1/plugins.log" 2>&1 || true
+    api_post '{"type":"GET_PLUGINS"}' 30 >"$1/plugins.log" 2>&1 || true
     jcmd "$AGENT_PID" Thread.print >"$1/threads.log" 2>&1 || true
 }
 
