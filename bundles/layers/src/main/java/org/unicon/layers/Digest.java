@@ -6,6 +6,8 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
+import org.unicon.layers.internal.NativeDigest;
+
 /**
  * A validated content digest ({@code sha256:<64 lowercase hex>} or {@code sha512:<128 lowercase hex>}).
  * Validation happens before a digest ever becomes part of a path, so {@link #fileName()} is always
@@ -109,11 +111,25 @@ public final class Digest {
 
     /** A fresh {@link MessageDigest} for this digest's algorithm (not thread-safe, as usual). */
     public MessageDigest newMessageDigest() {
-        try {
-            return MessageDigest.getInstance(algorithm.equals("sha256") ? "SHA-256" : "SHA-512");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks " + algorithm, e);
-        }
+        return newMessageDigest(algorithm);
+    }
+
+    /**
+     * A fresh {@link MessageDigest} for {@code sha256} or {@code sha512}: OpenSSL's libcrypto where
+     * it can be loaded (fast whatever the JIT compiler; the agent runs with C1 only), else the
+     * JDK's. Not thread-safe, as usual.
+     *
+     * @throws IllegalArgumentException naming any other algorithm
+     * @since 1.2
+     */
+    public static MessageDigest newMessageDigest(String algorithm) {
+        return NativeDigest.create(algorithm).orElseGet(() -> {
+            try {
+                return MessageDigest.getInstance(algorithm.equals("sha256") ? "SHA-256" : "SHA-512");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK lacks " + algorithm, e);
+            }
+        });
     }
 
     /** {@code sha256:<hex>}, the form used in manifests and configs. */

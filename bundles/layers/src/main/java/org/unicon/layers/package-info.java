@@ -19,7 +19,7 @@
  * produce overlay form.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.unicon.layers;
 
 import org.osgi.annotation.bundle.Export;

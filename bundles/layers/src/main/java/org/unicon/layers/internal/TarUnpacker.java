@@ -59,7 +59,7 @@ public final class TarUnpacker {
     public Extracted unpack(InputStream source) throws IOException {
         boolean created = prepareTarget();
         SourceStream src = new SourceStream(source);
-        MessageDigest sha256 = Digest.parse("sha256:" + "0".repeat(64)).newMessageDigest();
+        MessageDigest sha256 = Digest.newMessageDigest("sha256");
         InputStream decompressed = null;
         try {
             decompressed = org.unicon.layers.Decompression.open(src);

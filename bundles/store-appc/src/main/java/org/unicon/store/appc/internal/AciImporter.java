@@ -10,11 +10,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 
 import org.unicon.hostfs.TreeDeleter;
+import org.unicon.layers.Digest;
 import org.unicon.layers.ExtractOptions;
 import org.unicon.layers.InvalidLayerException;
 import org.unicon.layers.LayerExtractor;
@@ -59,7 +59,7 @@ final class AciImporter {
         try {
             Path file = work.resolve("image.aci");
             download(wanted, uri, file, key, progress);
-            MessageDigest sha512 = sha512();
+            MessageDigest sha512 = Digest.newMessageDigest("sha512");
             try (InputStream raw = Files.newInputStream(file);
                  DigestInputStream tar = new DigestInputStream(AciArchive.uncompressed(raw), sha512)) {
                 LayerExtractor.extract(tar, work.resolve("rootfs"), options);
@@ -117,14 +117,6 @@ final class AciImporter {
                 }
             }
             progress.progress(key, total);
-        }
-    }
-
-    private static MessageDigest sha512() {
-        try {
-            return MessageDigest.getInstance("SHA-512");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-512", e);
         }
     }
 }
