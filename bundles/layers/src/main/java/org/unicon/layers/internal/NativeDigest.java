@@ -35,7 +35,7 @@ public final class NativeDigest extends MessageDigest {
         return t;
     });
     /** Why libcrypto is not used, or null when it is. */
-    private static final String UNAVAILABLE = Crypto.load();
+    private static final String UNAVAILABLE = Crypto.load("libcrypto.so.3", "libcrypto.so.1.1", "crypto");
 
     private final Pointer md;
     private final Pointer ctx;
@@ -60,10 +60,10 @@ public final class NativeDigest extends MessageDigest {
 
         static native int EVP_DigestFinal_ex(Pointer ctx, byte[] out, Pointer length);
 
-        /** Binds the methods above; returns why it could not, or null. */
-        static String load() {
+        /** Binds the methods above to the first of {@code names} that loads; returns why none did, or null. */
+        static String load(String... names) {
             Throwable last = null;
-            for (String name : new String[] {"libcrypto.so.3", "libcrypto.so.1.1", "crypto"}) {
+            for (String name : names) {
                 try {
                     Native.register(Crypto.class, NativeLibrary.getInstance(name));
                     return null;
@@ -71,7 +71,8 @@ public final class NativeDigest extends MessageDigest {
                     last = e;
                 }
             }
-            String why = "libcrypto (OpenSSL 1.1 or 3) cannot be loaded: " + last.getMessage();
+            String why = "libcrypto (OpenSSL 1.1 or 3) cannot be loaded as any of " + String.join(", ", names)
+                    + (last == null ? "" : ": " + last.getMessage());
             LOG.log(Level.WARNING, why + "; image layers are hashed by the JDK, which is slower without C2");
             return why;
         }

@@ -75,6 +75,18 @@ class NativeDigestTest {
         assertArrayEquals(first, md.digest("abc".getBytes()), "reset() drops what was gathered and hashed");
     }
 
+    /**
+     * A host without libcrypto cannot be made inside this JVM (it is loaded once): asking for
+     * libraries that do not exist stands in for it and must name them, so the warning tells an
+     * operator what is missing.
+     */
+    @Test
+    void aMissingLibcryptoIsNamed() {
+        String why = NativeDigest.Crypto.load("libunicon-no-such-crypto.so.9");
+        assertTrue(why != null && why.contains("libunicon-no-such-crypto.so.9"), why);
+        assertInstanceOf(NativeDigest.class, Digest.newMessageDigest("sha256"), "the loaded libcrypto stays in use");
+    }
+
     @Test
     void anotherAlgorithmIsRefusedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NativeDigest.create("md5"));
