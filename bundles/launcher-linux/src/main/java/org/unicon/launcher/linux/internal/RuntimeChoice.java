@@ -27,7 +27,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <p>The probe container: an empty rootfs with {@code /proc}, a {@code /dev} tmpfs and the host's
  * {@code /usr}, {@code /bin}, {@code /lib*}, {@code /sbin} bound read-only, running {@code /bin/true}, cgroupsPath
- * {@code /<cgroups_root>/unicon-runtime-probe-<pid>}; deleted afterwards.
+ * {@code /unicon-runtime-probe-<pid>}; deleted afterwards. Its cgroups are at the top of each
+ * hierarchy, not under the containers' root: {@code run} removes the cgroups it made when the
+ * container ends, even if the agent died meanwhile (it stopping while the launcher activates
+ * does not wait for the probe), but it would leave a root it had made, which nothing removes.
  */
 final class RuntimeChoice {
 
@@ -61,12 +64,12 @@ final class RuntimeChoice {
                     + " and cgroups (" + stateDirectory.resolve(RuntimeChoiceRecord.FILE) + ")");
             return known.get();
         }
-        RuntimeCli chosen = probe(mode, runtimePath, stateDirectory, cgroupsRoot);
+        RuntimeCli chosen = probe(mode, runtimePath, stateDirectory);
         RuntimeChoiceRecord.write(stateDirectory, key, chosen);
         return chosen;
     }
 
-    private static RuntimeCli probe(String mode, String runtimePath, Path stateDirectory, String cgroupsRoot)
+    private static RuntimeCli probe(String mode, String runtimePath, Path stateDirectory)
             throws IOException, InterruptedException {
         switch (mode.strip()) {
             case "runc":
@@ -75,7 +78,7 @@ final class RuntimeChoice {
                 Path crun = binary("crun", runtimePath)
                         .orElseThrow(() -> new IllegalArgumentException("runtime=crun but no crun binary was found"
                                 + (runtimePath.isBlank() ? " in PATH" : " at " + runtimePath)));
-                return crun(crun, stateDirectory, cgroupsRoot).orElseThrow(() -> new IllegalStateException(
+                return crun(crun, stateDirectory).orElseThrow(() -> new IllegalStateException(
                         "runtime=crun but crun cannot run containers on this host, not even with the hybrid"
                                 + " cgroup wrapper (see the log); use runtime=runc or auto"));
             }
@@ -85,7 +88,7 @@ final class RuntimeChoice {
                     LOG.log(Level.INFO, "runtime auto: crun is not installed, using runc");
                     return runc("", stateDirectory);
                 }
-                Optional<RuntimeCli> works = crun(crun.get(), stateDirectory, cgroupsRoot);
+                Optional<RuntimeCli> works = crun(crun.get(), stateDirectory);
                 if (works.isPresent()) {
                     return works.get();
                 }
@@ -104,11 +107,11 @@ final class RuntimeChoice {
     }
 
     /** crun as is if it runs a container here, else through the wrapper if that does. */
-    static Optional<RuntimeCli> crun(Path crun, Path stateDirectory, String cgroupsRoot)
+    static Optional<RuntimeCli> crun(Path crun, Path stateDirectory)
             throws IOException, InterruptedException {
         Path root = stateDirectory.resolve("crun");
         RuntimeCli plain = new RuntimeCli("crun", crun, root);
-        String plainError = probeContainer(plain, stateDirectory, cgroupsRoot);
+        String plainError = probeContainer(plain, stateDirectory);
         if (plainError == null) {
             LOG.log(Level.INFO, "runtime: crun " + crun + " works on this host");
             return Optional.of(plain);
@@ -120,7 +123,7 @@ final class RuntimeChoice {
         }
         Path wrapper = writeWrapper(crun, cgroup2.get(), stateDirectory);
         RuntimeCli wrapped = new RuntimeCli("crun", wrapper, root, crun);
-        String wrappedError = probeContainer(wrapped, stateDirectory, cgroupsRoot);
+        String wrappedError = probeContainer(wrapped, stateDirectory);
         if (wrappedError == null) {
             // Only creating needs the wrapper; should crun as it is fail even to list, use the wrapper for all.
             if (!RuntimeCli.run(List.of(crun.toString(), "--root", root.toString(), "list"), PROBE_TIMEOUT).ok()) {
@@ -176,7 +179,7 @@ final class RuntimeChoice {
     }
 
     /** Runs {@code /bin/true} in a throw-away container; null if it worked, else the error. */
-    private static String probeContainer(RuntimeCli runtime, Path stateDirectory, String cgroupsRoot)
+    private static String probeContainer(RuntimeCli runtime, Path stateDirectory)
             throws IOException, InterruptedException {
         String id = "unicon-runtime-probe-" + ProcessHandle.current().pid();
         Path bundle = stateDirectory.resolve("probe-" + runtime.name());
@@ -209,19 +212,28 @@ final class RuntimeChoice {
             ObjectNode linux = spec.putObject("linux");
             linux.putArray("namespaces").add(JSON.createObjectNode().put("type", "mount"))
                     .add(JSON.createObjectNode().put("type", "pid"));
-            linux.put("cgroupsPath", "/" + cgroupsRoot + "/" + id);
+            linux.put("cgroupsPath", "/" + id);
             JSON.writeValue(bundle.resolve("config.json").toFile(), spec);
             List<String> argv = new java.util.ArrayList<>(runtime.prefix());
             argv.addAll(List.of("run", "--bundle", bundle.toString(), id));
             RuntimeCli.Result r = RuntimeCli.run(argv, PROBE_TIMEOUT);
             return r.ok() ? null : r.error();
         } finally {
+            // An interrupted probe (the agent stopping while the launcher activates) still cleans
+            // up: the interrupt is held back until the runtime's state and cgroups are gone.
+            boolean interrupted = Thread.interrupted();
             try {
                 runtime.delete(id);
-                CgroupDirectories.remove(id, "/" + cgroupsRoot + "/" + id, 100);
+                CgroupDirectories.remove(id, "/" + id, 100);
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "runtime probe: cannot clean up after " + runtime.executable() + ": "
                         + e.getMessage());
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             deleteTree(bundle);
         }

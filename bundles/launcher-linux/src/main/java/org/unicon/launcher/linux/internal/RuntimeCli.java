@@ -154,14 +154,34 @@ record RuntimeCli(String name, Path executable, Path root, Path control) {
         String out = readAll(p.getInputStream());
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
+                killAndAwait(p);
                 throw new IOException(String.join(" ", argv) + " did not finish within " + timeout.toSeconds() + " s");
             }
             return new Result(p.exitValue(), out, err.join());
         } catch (InterruptedException e) {
-            p.destroyForcibly();
+            killAndAwait(p);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + argv.get(0), e);
+        }
+    }
+
+    /**
+     * SIGKILL, then waits (uninterruptibly, up to 10 s) until the process is gone: a runtime that
+     * outlived its caller would go on creating cgroups after the caller's cleanup had looked.
+     */
+    private static void killAndAwait(Process p) {
+        p.destroyForcibly();
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            try {
+                p.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException again) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

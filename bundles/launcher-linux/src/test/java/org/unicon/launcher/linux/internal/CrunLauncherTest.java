@@ -15,7 +15,7 @@ class CrunLauncherTest extends LinuxLauncherContract {
     RuntimeCli runtime(Path state) throws Exception {
         Optional<Path> crun = RuntimeChoice.binary("crun", "");
         assumeTrue(crun.isPresent(), "crun is not installed");
-        Optional<RuntimeCli> works = RuntimeChoice.crun(crun.get(), state, LinuxFixture.CGROUPS_ROOT);
+        Optional<RuntimeCli> works = RuntimeChoice.crun(crun.get(), state);
         assumeTrue(works.isPresent(), "crun cannot run containers on this host");
         return works.get();
     }

@@ -33,7 +33,7 @@ class LaunchLatencyTest extends LinuxFixture {
         }
         Optional<Path> crun = RuntimeChoice.binary("crun", "");
         assumeTrue(crun.isPresent(), "crun is not installed");
-        Optional<RuntimeCli> works = RuntimeChoice.crun(crun.get(), state, CGROUPS_ROOT);
+        Optional<RuntimeCli> works = RuntimeChoice.crun(crun.get(), state);
         assumeTrue(works.isPresent(), "crun cannot run containers on this host");
         return works.get();
     }

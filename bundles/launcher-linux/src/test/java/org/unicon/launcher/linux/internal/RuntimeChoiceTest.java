@@ -9,6 +9,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unicon.testkit.launcher.HiddenCgroups;
 
 /** The runtime setting against the real host; the probe leaves nothing behind. */
 class RuntimeChoiceTest {
@@ -85,5 +86,70 @@ class RuntimeChoiceTest {
                 () -> RuntimeChoice.choose("docker", "", state, "unicon-test"));
         assertTrue(bad.getMessage().contains("runtime 'docker' is not runc, crun or auto"), bad.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RuntimeChoice.choose("runc", "/no/runc", state, "unicon-test"));
+    }
+
+    /**
+     * The agent stopping while the launcher activates may interrupt the probe: whenever the
+     * interrupt comes (before, during or after the runtime creates the probe's cgroups), nothing is
+     * left — no cgroup of the probe, no root for the containers, no runtime state — and the
+     * interrupt is not lost.
+     */
+    @Test
+    void anInterruptedProbeLeavesNothingBehind() throws Exception {
+        String root = "unicon-test-probe-interrupted";
+        int interruptedProbes = 0;
+        try {
+            interruptedProbes = interruptProbes(root);
+        } finally { // a failure must not leave the cgroups it found behind
+            for (Path h : CgroupDirectories.hierarchies()) {
+                if (Files.isDirectory(h.resolve(root))) {
+                    try (java.util.stream.Stream<Path> walk = Files.walk(h.resolve(root))) {
+                        for (Path p : walk.filter(Files::isDirectory).sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
+                }
+            }
+        }
+        System.out.println("RUNTIME probe interrupted while running in " + interruptedProbes + " of 9 attempts");
+    }
+
+    private int interruptProbes(String root) throws Exception {
+        int interruptedProbes = 0;
+        for (int delayMillis : new int[] {0, 2, 5, 10, 15, 20, 30, 50, 80}) {
+            Path dir = Files.createDirectories(state.resolve("attempt-" + delayMillis));
+            java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread probing = new Thread(() -> {
+                try {
+                    outcome.set(RuntimeChoice.choose("auto", "", dir, root));
+                } catch (Exception e) {
+                    outcome.set(e);
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    outcome.set("interrupt kept: " + outcome.get());
+                }
+            });
+            probing.start();
+            Thread.sleep(delayMillis);
+            probing.interrupt();
+            probing.join(30_000);
+            assertTrue(!probing.isAlive(), "the probe ended");
+            if (String.valueOf(outcome.get()).startsWith("interrupt kept: java.io.IOException")) {
+                interruptedProbes++;
+            }
+            for (Path h : CgroupDirectories.hierarchies()) {
+                assertTrue(!Files.exists(h.resolve(root)), () -> "after an interrupt at " + delayMillis + " ms ("
+                        + outcome.get() + "): the probe made the containers' root " + h.resolve(root));
+            }
+            assertEquals(java.util.List.of(), LinuxFixture.cgroupsNamed("unicon-runtime-probe-" + ProcessHandle.current().pid()),
+                    () -> "after an interrupt at " + delayMillis + " ms (" + outcome.get() + "): the probe's cgroups are left");
+            assertEquals(java.util.List.of(), HiddenCgroups.beneathCgroup2(root), "cgroups left beneath cgroup2");
+            for (String runtime : new String[] {"runc", "crun"}) {
+                if (Files.isDirectory(dir.resolve(runtime))) {
+                    assertEquals(java.util.List.of(), LinuxFixture.entries(dir.resolve(runtime)), "probe state left");
+                }
+            }
+        }
+        return interruptedProbes;
     }
 }
