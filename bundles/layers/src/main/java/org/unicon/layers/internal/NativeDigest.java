@@ -20,8 +20,8 @@ import com.sun.jna.Pointer;
  * whatever the JIT does. Where libcrypto cannot be loaded, {@link #create} says so and callers
  * use the JDK's digest.
  *
- * <p>Small updates are gathered in a Java buffer and handed to libcrypto 64 KiB at a time, so a
- * caller that feeds 512-byte tar records pays one native call per 64 KiB, not per record. Like
+ * <p>Updates are gathered in a 64 KiB native buffer and handed to libcrypto a full buffer at a
+ * time, so a caller that feeds 512-byte tar records pays one libcrypto call per 64 KiB. Like
  * every {@link MessageDigest}, an instance is not thread-safe. The native context is freed when
  * the instance becomes unreachable.
  */
@@ -40,7 +40,6 @@ public final class NativeDigest extends MessageDigest {
     private final Pointer md;
     private final Pointer ctx;
     private final int length;
-    private final byte[] pending = new byte[CHUNK];
     private final Memory buffer = new Memory(CHUNK);
     private int filled;
 
@@ -125,24 +124,17 @@ public final class NativeDigest extends MessageDigest {
 
     @Override
     protected void engineUpdate(byte input) {
+        buffer.setByte(filled++, input);
         if (filled == CHUNK) {
             flush();
         }
-        pending[filled++] = input;
     }
 
     @Override
     protected void engineUpdate(byte[] input, int offset, int len) {
         while (len > 0) {
-            if (filled == 0 && len >= CHUNK) { // large input: straight through, no gathering
-                buffer.write(0, input, offset, CHUNK);
-                update(CHUNK);
-                offset += CHUNK;
-                len -= CHUNK;
-                continue;
-            }
             int n = Math.min(len, CHUNK - filled);
-            System.arraycopy(input, offset, pending, filled, n);
+            buffer.write(filled, input, offset, n);
             filled += n;
             offset += n;
             len -= n;
@@ -169,17 +161,13 @@ public final class NativeDigest extends MessageDigest {
         init();
     }
 
+    /** Hands what the buffer gathered to libcrypto. */
     private void flush() {
         if (filled > 0) {
-            buffer.write(0, pending, 0, filled);
-            update(filled);
+            if (Crypto.EVP_DigestUpdate(ctx, buffer, filled) != 1) {
+                throw new IllegalStateException("libcrypto failed to update a " + getAlgorithm() + " digest");
+            }
             filled = 0;
-        }
-    }
-
-    private void update(int count) {
-        if (Crypto.EVP_DigestUpdate(ctx, buffer, count) != 1) {
-            throw new IllegalStateException("libcrypto failed to update a " + getAlgorithm() + " digest");
         }
     }
 

@@ -318,11 +318,7 @@ final class RegistryClient {
     }
 
     static Digest sha256(byte[] body) {
-        try {
-            return Digest.of("sha256", MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
+        return Digest.of("sha256", Digest.newMessageDigest("sha256").digest(body));
     }
 
     private static Optional<Digest> digestOrEmpty(String s) {
