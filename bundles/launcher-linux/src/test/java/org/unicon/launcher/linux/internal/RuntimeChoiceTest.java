@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +28,8 @@ class RuntimeChoiceTest {
         System.out.println("RUNTIME auto chose " + chosen.name() + " (" + chosen.executable() + ")");
         assertTrue(chosen.name().equals("crun") || chosen.name().equals("runc"), chosen.toString());
         assertEquals(state.resolve(chosen.name()), chosen.root());
-        assertEquals(java.util.List.of(), LinuxFixture.entries(state.resolve(chosen.name())), "probe state left");
-        assertEquals(java.util.List.of(), LinuxFixture.cgroupsNamed("unicon-runtime-probe-" + ProcessHandle.current().pid()));
+        assertEquals(List.of(), LinuxFixture.entries(state.resolve(chosen.name())), "probe state left");
+        assertEquals(List.of(), LinuxFixture.cgroupsNamed("unicon-runtime-probe-" + ProcessHandle.current().pid()));
         if (RuntimeChoice.hybridCgroup2().isPresent() && chosen.name().equals("crun")) {
             // The wrapper must not change the host: cgroup2 keeps its controllers.
             assertTrue(Files.readString(RuntimeChoice.hybridCgroup2().get().resolve("cgroup.controllers")).length() > 1);
@@ -50,7 +55,7 @@ class RuntimeChoiceTest {
         // Another setting (here cgroups_root) is another key: probed again, and recorded.
         String otherRoot = LinuxFixture.CGROUPS_ROOT + "-other";
         assertEquals(chosen.name(), RuntimeChoice.choose("auto", "", state, otherRoot).name());
-        assertEquals(java.util.Optional.empty(), RuntimeChoiceRecord.read(state, key));
+        assertEquals(Optional.empty(), RuntimeChoiceRecord.read(state, key));
         assertTrue(RuntimeChoiceRecord.read(state, RuntimeChoiceRecord.key("auto", "", otherRoot)).isPresent());
     }
 
@@ -74,9 +79,9 @@ class RuntimeChoiceTest {
     void aRecordWhoseExecutableIsGoneOrThatIsNotARecordIsIgnored() throws Exception {
         String key = RuntimeChoiceRecord.key("auto", "", LinuxFixture.CGROUPS_ROOT);
         RuntimeChoiceRecord.write(state, key, new RuntimeCli("crun", state.resolve("gone"), state.resolve("crun")));
-        assertEquals(java.util.Optional.empty(), RuntimeChoiceRecord.read(state, key));
+        assertEquals(Optional.empty(), RuntimeChoiceRecord.read(state, key));
         Files.writeString(state.resolve(RuntimeChoiceRecord.FILE), "key=\\u12");
-        assertEquals(java.util.Optional.empty(), RuntimeChoiceRecord.read(state, key));
+        assertEquals(Optional.empty(), RuntimeChoiceRecord.read(state, key));
     }
 
     @Test
@@ -103,8 +108,8 @@ class RuntimeChoiceTest {
         } finally { // a failure must not leave the cgroups it found behind
             for (Path h : CgroupDirectories.hierarchies()) {
                 if (Files.isDirectory(h.resolve(root))) {
-                    try (java.util.stream.Stream<Path> walk = Files.walk(h.resolve(root))) {
-                        for (Path p : walk.filter(Files::isDirectory).sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    try (Stream<Path> walk = Files.walk(h.resolve(root))) {
+                        for (Path p : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
                             Files.deleteIfExists(p);
                         }
                     }
@@ -118,7 +123,7 @@ class RuntimeChoiceTest {
         int interruptedProbes = 0;
         for (int delayMillis : new int[] {0, 2, 5, 10, 15, 20, 30, 50, 80}) {
             Path dir = Files.createDirectories(state.resolve("attempt-" + delayMillis));
-            java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicReference<Object> outcome = new AtomicReference<>();
             Thread probing = new Thread(() -> {
                 try {
                     outcome.set(RuntimeChoice.choose("auto", "", dir, root));
@@ -141,12 +146,12 @@ class RuntimeChoiceTest {
                 assertTrue(!Files.exists(h.resolve(root)), () -> "after an interrupt at " + delayMillis + " ms ("
                         + outcome.get() + "): the probe made the containers' root " + h.resolve(root));
             }
-            assertEquals(java.util.List.of(), LinuxFixture.cgroupsNamed("unicon-runtime-probe-" + ProcessHandle.current().pid()),
+            assertEquals(List.of(), LinuxFixture.cgroupsNamed("unicon-runtime-probe-" + ProcessHandle.current().pid()),
                     () -> "after an interrupt at " + delayMillis + " ms (" + outcome.get() + "): the probe's cgroups are left");
-            assertEquals(java.util.List.of(), HiddenCgroups.beneathCgroup2(root), "cgroups left beneath cgroup2");
+            assertEquals(List.of(), HiddenCgroups.beneathCgroup2(root), "cgroups left beneath cgroup2");
             for (String runtime : new String[] {"runc", "crun"}) {
                 if (Files.isDirectory(dir.resolve(runtime))) {
-                    assertEquals(java.util.List.of(), LinuxFixture.entries(dir.resolve(runtime)), "probe state left");
+                    assertEquals(List.of(), LinuxFixture.entries(dir.resolve(runtime)), "probe state left");
                 }
             }
         }
